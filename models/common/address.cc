@@ -1,0 +1,58 @@
+#include "models/common/address.h"
+
+#include <arpa/inet.h>
+
+#include <cctype>
+#include <cstring>
+
+namespace siplab {
+
+std::optional<IpAddress> IpAddress::parse(std::string_view text) {
+  // inet_pton needs a NUL-terminated string; addresses are short.
+  if (text.empty() || text.size() >= INET6_ADDRSTRLEN) return std::nullopt;
+  char buf[INET6_ADDRSTRLEN];
+  std::memcpy(buf, text.data(), text.size());
+  buf[text.size()] = '\0';
+  IpAddress ip;
+  if (inet_pton(AF_INET, buf, ip.bytes.data()) == 1) return ip;
+  if (inet_pton(AF_INET6, buf, ip.bytes.data()) == 1) {
+    ip.v6 = true;
+    return ip;
+  }
+  return std::nullopt;
+}
+
+std::string IpAddress::to_string() const {
+  char buf[INET6_ADDRSTRLEN];
+  // glibc's inet_ntop follows RFC 5952 (lower case, longest zero run compressed).
+  inet_ntop(v6 ? AF_INET6 : AF_INET, bytes.data(), buf, sizeof buf);
+  return buf;
+}
+
+std::string Endpoint::to_string() const {
+  std::string host = address.to_string();
+  if (address.v6) host = "[" + host + "]";
+  return host + ":" + std::to_string(port);
+}
+
+std::string_view transport_name(Transport t) {
+  switch (t) {
+    case Transport::Udp: return "UDP";
+    case Transport::Tcp: return "TCP";
+    case Transport::Tls: return "TLS";
+    case Transport::Sctp: return "SCTP";
+  }
+  return "UDP";
+}
+
+std::optional<Transport> parse_transport(std::string_view token) {
+  std::string upper(token);
+  for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (upper == "UDP") return Transport::Udp;
+  if (upper == "TCP") return Transport::Tcp;
+  if (upper == "TLS") return Transport::Tls;
+  if (upper == "SCTP") return Transport::Sctp;
+  return std::nullopt;
+}
+
+}  // namespace siplab

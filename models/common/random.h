@@ -1,0 +1,51 @@
+// Injected randomness.  Cores draw every branch, tag, Call-ID, nonce, query id
+// and SRV weight choice from a Random they are given, so a run is a pure
+// function of its seed.  The generator is specified exactly (SplitMix64, and
+// our own bounded draw) so results do not depend on the standard library.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace siplab {
+
+class Random {
+ public:
+  virtual ~Random() = default;
+  virtual uint64_t next_u64() = 0;
+
+  // Uniform in [0, bound); bound > 0.  Rejection sampling, no modulo bias.
+  uint64_t below(uint64_t bound) {
+    const uint64_t limit = UINT64_MAX - UINT64_MAX % bound;
+    uint64_t x;
+    do x = next_u64();
+    while (x >= limit);
+    return x % bound;
+  }
+
+  // `length` characters from [0-9a-z], for tags, branches and Call-IDs.
+  std::string token(size_t length) {
+    static constexpr char kAlphabet[] = "0123456789abcdefghijklmnopqrstuvwxyz";
+    std::string out(length, '0');
+    for (auto& c : out) c = kAlphabet[below(36)];
+    return out;
+  }
+};
+
+// SplitMix64 (Steele, Lea, Flood 2014): tiny state, full period, good enough
+// for protocol identifiers; not for cryptographic nonces outside simulation.
+class SeededRandom final : public Random {
+ public:
+  explicit SeededRandom(uint64_t seed) : state_(seed) {}
+  uint64_t next_u64() override {
+    uint64_t z = (state_ += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+  }
+
+ private:
+  uint64_t state_;
+};
+
+}  // namespace siplab

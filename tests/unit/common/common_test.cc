@@ -1,0 +1,71 @@
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "models/common/address.h"
+#include "models/common/random.h"
+
+namespace siplab {
+namespace {
+
+TEST(IpAddress, ParsesAndPrintsIpv4) {
+  auto ip = IpAddress::parse("192.0.2.10");
+  ASSERT_TRUE(ip);
+  EXPECT_FALSE(ip->v6);
+  EXPECT_EQ(*ip, IpAddress::v4(192, 0, 2, 10));
+  EXPECT_EQ(ip->to_string(), "192.0.2.10");
+}
+
+TEST(IpAddress, PrintsIpv6Canonically) {
+  auto ip = IpAddress::parse("2001:DB8:0:0:0:0:0:10");
+  ASSERT_TRUE(ip);
+  EXPECT_TRUE(ip->v6);
+  EXPECT_EQ(ip->to_string(), "2001:db8::10");
+  EXPECT_EQ((Endpoint{*ip, 5060}.to_string()), "[2001:db8::10]:5060");
+}
+
+TEST(IpAddress, RejectsNonAddresses) {
+  EXPECT_FALSE(IpAddress::parse(""));
+  EXPECT_FALSE(IpAddress::parse("proxy.domain.ru"));
+  EXPECT_FALSE(IpAddress::parse("256.1.1.1"));
+  EXPECT_FALSE(IpAddress::parse("[::1]"));
+}
+
+TEST(Transport, NamesRoundTripCaseInsensitively) {
+  EXPECT_EQ(parse_transport("udp"), Transport::Udp);
+  EXPECT_EQ(parse_transport("Tls"), Transport::Tls);
+  EXPECT_EQ(transport_name(Transport::Sctp), "SCTP");
+  EXPECT_FALSE(parse_transport("quic"));
+  EXPECT_FALSE(is_reliable(Transport::Udp));
+  EXPECT_TRUE(is_reliable(Transport::Tcp));
+}
+
+TEST(SeededRandom, IsAPureFunctionOfTheSeed) {
+  SeededRandom a(42), b(42), c(43);
+  for (int i = 0; i < 100; ++i) {
+    uint64_t x = a.next_u64();
+    EXPECT_EQ(x, b.next_u64());
+    EXPECT_NE(x, c.next_u64());
+  }
+  // SplitMix64 reference value for seed 0 (first output).
+  SeededRandom zero(0);
+  EXPECT_EQ(zero.next_u64(), 0xe220a8397b1dcdafULL);
+}
+
+TEST(SeededRandom, BelowIsUniformEnough) {
+  SeededRandom r(7);
+  std::map<uint64_t, int> counts;
+  for (int i = 0; i < 60000; ++i) ++counts[r.below(6)];
+  ASSERT_EQ(counts.size(), 6u);
+  for (auto& [v, n] : counts) EXPECT_NEAR(n, 10000, 500) << v;
+}
+
+TEST(SeededRandom, TokensUseTheAlphabet) {
+  SeededRandom r(1);
+  std::string t = r.token(16);
+  EXPECT_EQ(t.size(), 16u);
+  for (char c : t) EXPECT_TRUE((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z'));
+}
+
+}  // namespace
+}  // namespace siplab
