@@ -36,6 +36,10 @@ struct LinkSpec {
   Duration delay = std::chrono::milliseconds(1);
   uint64_t rate_bps = 100'000'000;
   uint32_t queue_packets = 100;
+  // Extra delay per packet, uniform in [0, jitter], drawn per direction from
+  // the seed.  Never reorders: a packet that would overtake the one before it
+  // arrives together with it instead.  Zero: a fixed-delay link.
+  Duration jitter{};
   LossSpec loss_a_to_b;
   LossSpec loss_b_to_a;
   // Where in the scenario file the link was declared, for error messages.
