@@ -1,0 +1,849 @@
+// Digest authentication: auth-param syntax (RFC 7235 §2.1, RFC 3261 §25.1),
+// the Digest parameter sets (RFC 2617 §3.2, RFC 7616 §3.3-3.4, RFC 8760) and
+// the response computation through OpenSSL EVP.
+#include "models/sip/message/digest.h"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+
+#include <memory>
+#include <stdexcept>
+
+namespace siplab::sip {
+namespace {
+
+// ---------------------------------------------------------------------------
+// Character classes
+
+char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+bool iequal(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (lower(a[i]) != lower(b[i])) return false;
+  return true;
+}
+
+// RFC 3261 §25.1: token = 1*(alphanum / "-" / "." / "!" / "%" / "*" / "_" /
+// "+" / "`" / "'" / "~").
+bool is_token_char(char c) {
+  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
+  switch (c) {
+    case '-': case '.': case '!': case '%': case '*': case '_': case '+': case '`': case '\'':
+    case '~':
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool is_token(std::string_view s) {
+  if (s.empty()) return false;
+  for (char c : s)
+    if (!is_token_char(c)) return false;
+  return true;
+}
+
+bool is_hex(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+bool is_hex_string(std::string_view s) {
+  for (char c : s)
+    if (!is_hex(c)) return false;
+  return true;
+}
+
+// LWS as a header value may still carry it (RFC 3261 §25.1: folding is
+// whitespace); the message parser normally unfolds first.
+bool is_lws(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+ParseError error_at(std::size_t offset, std::string reason) {
+  return ParseError{offset, std::move(reason), 400};
+}
+
+// ---------------------------------------------------------------------------
+// auth-param scanner
+
+struct RawParam {
+  std::string_view name;
+  std::string value;        // unquoted
+  bool quoted = false;
+  std::size_t value_offset = 0;
+};
+
+class Scanner {
+ public:
+  explicit Scanner(std::string_view text) : text_(text) {}
+
+  std::size_t pos() const { return pos_; }
+  void set_pos(std::size_t p) { pos_ = p; }
+  bool at_end() const { return pos_ >= text_.size(); }
+  char peek() const { return text_[pos_]; }
+  std::string_view text() const { return text_; }
+
+  void skip_lws() {
+    while (pos_ < text_.size() && is_lws(text_[pos_])) ++pos_;
+  }
+
+  // Length of a fold "CRLF 1*WSP" (or "LF 1*WSP") starting at `at`; 0 when
+  // the line break there is not followed by whitespace.
+  std::size_t fold_length(std::size_t at) const {
+    std::size_t i = at;
+    if (i < text_.size() && text_[i] == '\r') ++i;
+    if (i >= text_.size() || text_[i] != '\n') return 0;
+    ++i;
+    const std::size_t wsp_start = i;
+    while (i < text_.size() && (text_[i] == ' ' || text_[i] == '\t')) ++i;
+    return i == wsp_start ? 0 : i - at;
+  }
+
+  std::string_view read_token() {
+    const std::size_t start = pos_;
+    while (pos_ < text_.size() && is_token_char(text_[pos_])) ++pos_;
+    return text_.substr(start, pos_ - start);
+  }
+
+  // At an opening DQUOTE.  RFC 3261 §25.1: quoted-pair = "\" (%x00-09 /
+  // %x0B-0C / %x0E-7F); qdtext excludes DQUOTE and "\" and the controls
+  // other than LWS.
+  std::optional<ParseError> read_quoted(std::string& out) {
+    const std::size_t open = pos_;
+    ++pos_;
+    out.clear();
+    while (pos_ < text_.size()) {
+      const char c = text_[pos_];
+      if (c == '"') {
+        ++pos_;
+        return std::nullopt;
+      }
+      if (c == '\\') {
+        if (pos_ + 1 >= text_.size()) break;
+        const auto escaped = static_cast<unsigned char>(text_[pos_ + 1]);
+        if (escaped == '\r' || escaped == '\n' || escaped > 0x7f)
+          return error_at(pos_, "invalid quoted-pair");
+        out.push_back(static_cast<char>(escaped));
+        pos_ += 2;
+        continue;
+      }
+      if (c == '\r' || c == '\n') {
+        // Only a fold (CRLF 1*WSP) may break a quoted-string; it reads as
+        // one SP (RFC 3261 §7.3.1).  A bare line break would end the header
+        // line, and re-emitting it would inject a header.
+        const std::size_t fold = fold_length(pos_);
+        if (fold == 0) return error_at(pos_, "line break in quoted-string");
+        out.push_back(' ');
+        pos_ += fold;
+        continue;
+      }
+      const auto u = static_cast<unsigned char>(c);
+      if ((u < 0x20 && c != '\t') || u == 0x7f)
+        return error_at(pos_, "control character in quoted-string");
+      out.push_back(c);
+      ++pos_;
+    }
+    return error_at(open, "unterminated quoted-string");
+  }
+
+ private:
+  std::string_view text_;
+  std::size_t pos_ = 0;
+};
+
+// After a comma inside a challenge list: does a new challenge (auth-scheme)
+// start at `pos`, rather than another auth-param?  A scheme is a token not
+// followed by "=" (RFC 7235 §2.1).
+bool new_scheme_starts(std::string_view text, std::size_t pos) {
+  Scanner s(text);
+  s.set_pos(pos);
+  s.skip_lws();
+  if (s.read_token().empty()) return false;
+  s.skip_lws();
+  return s.at_end() || s.peek() != '=';
+}
+
+// Reads "name = value" pairs separated by commas until the end of the text
+// or, when `list_mode`, until a comma followed by a new scheme.  Empty list
+// elements are ignored (RFC 7230 §7).
+std::optional<ParseError> read_params(Scanner& s, bool list_mode, std::vector<RawParam>& out) {
+  while (true) {
+    s.skip_lws();
+    if (s.at_end()) return std::nullopt;
+    if (s.peek() == ',') {
+      const std::size_t comma = s.pos();
+      if (list_mode && new_scheme_starts(s.text(), comma + 1)) return std::nullopt;
+      s.set_pos(comma + 1);
+      continue;
+    }
+    const std::size_t name_at = s.pos();
+    const std::string_view name = s.read_token();
+    if (name.empty()) return error_at(name_at, "expected a parameter name");
+    s.skip_lws();
+    if (s.at_end() || s.peek() != '=')
+      return error_at(s.pos(), "missing '=' after parameter '" + std::string(name) + "'");
+    s.set_pos(s.pos() + 1);
+    s.skip_lws();
+    RawParam p;
+    p.name = name;
+    p.value_offset = s.pos();
+    if (s.at_end()) return error_at(s.pos(), "missing value for parameter '" + std::string(name) + "'");
+    if (s.peek() == '"') {
+      if (auto err = s.read_quoted(p.value)) return err;
+      p.quoted = true;
+    } else {
+      const std::string_view token = s.read_token();
+      if (token.empty())
+        return error_at(s.pos(), "missing value for parameter '" + std::string(name) + "'");
+      p.value.assign(token);
+    }
+    out.push_back(std::move(p));
+    s.skip_lws();
+    if (!s.at_end() && s.peek() != ',')
+      return error_at(s.pos(), "expected ',' between parameters");
+  }
+}
+
+// RFC 7235 §2.1: each parameter name MUST only occur once per challenge.
+std::optional<ParseError> check_duplicates(const std::vector<RawParam>& params) {
+  for (std::size_t i = 0; i < params.size(); ++i)
+    for (std::size_t j = 0; j < i; ++j)
+      if (iequal(params[i].name, params[j].name))
+        return error_at(params[i].value_offset,
+                        "duplicate parameter '" + std::string(params[i].name) + "'");
+  return std::nullopt;
+}
+
+// Splits "auth, auth-int" (RFC 2617 §3.2.1 qop-options) into tokens.
+std::optional<ParseError> split_qop_options(const RawParam& p, std::vector<std::string>& out) {
+  std::size_t i = 0;
+  const std::string_view v = p.value;
+  while (i < v.size()) {
+    while (i < v.size() && (is_lws(v[i]) || v[i] == ',')) ++i;
+    const std::size_t start = i;
+    while (i < v.size() && !is_lws(v[i]) && v[i] != ',') ++i;
+    if (i == start) break;
+    const std::string_view item = v.substr(start, i - start);
+    if (!is_token(item)) return error_at(p.value_offset, "qop option is not a token");
+    out.emplace_back(item);
+  }
+  return std::nullopt;
+}
+
+void split_domain(std::string_view v, std::vector<std::string>& out) {
+  std::size_t i = 0;
+  while (i < v.size()) {
+    while (i < v.size() && is_lws(v[i])) ++i;
+    const std::size_t start = i;
+    while (i < v.size() && !is_lws(v[i])) ++i;
+    if (i > start) out.emplace_back(v.substr(start, i - start));
+  }
+}
+
+AuthParam keep_unknown(RawParam&& p) { return AuthParam{std::string(p.name), std::move(p.value), p.quoted}; }
+
+Expected<DigestChallenge> build_challenge(std::vector<RawParam>&& params, std::size_t end) {
+  if (auto err = check_duplicates(params)) return *err;
+  DigestChallenge c;
+  bool have_realm = false, have_nonce = false;
+  for (auto& p : params) {
+    if (iequal(p.name, "realm")) {
+      c.realm = std::move(p.value);
+      have_realm = true;
+    } else if (iequal(p.name, "nonce")) {
+      c.nonce = std::move(p.value);
+      have_nonce = true;
+    } else if (iequal(p.name, "domain")) {
+      split_domain(p.value, c.domain);
+    } else if (iequal(p.name, "opaque")) {
+      c.opaque = std::move(p.value);
+    } else if (iequal(p.name, "stale")) {
+      // RFC 2617 §3.2.1: anything other than "true" means not stale.
+      c.stale = iequal(p.value, "true");
+    } else if (iequal(p.name, "algorithm")) {
+      if (!is_token(p.value)) return error_at(p.value_offset, "algorithm is not a token");
+      c.algorithm = std::move(p.value);
+    } else if (iequal(p.name, "qop")) {
+      if (auto err = split_qop_options(p, c.qop_options)) return *err;
+    } else if (iequal(p.name, "charset")) {
+      c.charset = std::move(p.value);
+    } else if (iequal(p.name, "userhash")) {
+      c.userhash = iequal(p.value, "true");
+    } else {
+      c.other_params.push_back(keep_unknown(std::move(p)));
+    }
+  }
+  // RFC 2617 §3.2.1 / RFC 7616 §3.3: realm and nonce are required.
+  if (!have_realm) return error_at(end, "Digest challenge without realm");
+  if (!have_nonce) return error_at(end, "Digest challenge without nonce");
+  return c;
+}
+
+Expected<DigestCredentials> build_credentials(std::vector<RawParam>&& params, std::size_t end) {
+  if (auto err = check_duplicates(params)) return *err;
+  DigestCredentials c;
+  bool have_username = false, have_realm = false, have_nonce = false, have_uri = false,
+       have_response = false;
+  std::size_t qop_at = end;
+  for (auto& p : params) {
+    if (iequal(p.name, "username")) {
+      c.username = std::move(p.value);
+      have_username = true;
+    } else if (iequal(p.name, "realm")) {
+      c.realm = std::move(p.value);
+      have_realm = true;
+    } else if (iequal(p.name, "nonce")) {
+      c.nonce = std::move(p.value);
+      have_nonce = true;
+    } else if (iequal(p.name, "uri")) {
+      c.uri = std::move(p.value);
+      have_uri = true;
+    } else if (iequal(p.name, "response")) {
+      // RFC 2617 §3.2.2: request-digest = <"> 32LHEX <">; RFC 8760 §2.6
+      // allows longer hashes and an empty value before any challenge.
+      if (!is_hex_string(p.value)) return error_at(p.value_offset, "response is not hex");
+      c.response = std::move(p.value);
+      have_response = true;
+    } else if (iequal(p.name, "algorithm")) {
+      if (!is_token(p.value)) return error_at(p.value_offset, "algorithm is not a token");
+      c.algorithm = std::move(p.value);
+    } else if (iequal(p.name, "cnonce")) {
+      c.cnonce = std::move(p.value);
+    } else if (iequal(p.name, "opaque")) {
+      c.opaque = std::move(p.value);
+    } else if (iequal(p.name, "qop")) {
+      if (!is_token(p.value)) return error_at(p.value_offset, "qop is not a token");
+      c.qop = std::move(p.value);
+      qop_at = p.value_offset;
+    } else if (iequal(p.name, "nc")) {
+      // RFC 2617 §3.2.2: nc-value = 8LHEX.  Kept as sent: it is hashed as text.
+      if (p.value.size() != 8 || !is_hex_string(p.value))
+        return error_at(p.value_offset, "nc is not 8 hex digits");
+      c.nc = std::move(p.value);
+    } else if (iequal(p.name, "userhash")) {
+      c.userhash = iequal(p.value, "true");
+    } else {
+      c.other_params.push_back(keep_unknown(std::move(p)));
+    }
+  }
+  if (!have_username) return error_at(end, "Digest credentials without username");
+  if (!have_realm) return error_at(end, "Digest credentials without realm");
+  if (!have_nonce) return error_at(end, "Digest credentials without nonce");
+  if (!have_uri) return error_at(end, "Digest credentials without uri");
+  if (!have_response) return error_at(end, "Digest credentials without response");
+  // RFC 2617 §3.2.2: cnonce and nc MUST be sent when qop is.
+  if (!c.qop.empty() && !c.cnonce) return error_at(qop_at, "qop without cnonce");
+  if (!c.qop.empty() && c.nc.empty()) return error_at(qop_at, "qop without nc");
+  return c;
+}
+
+// Reads one challenge or credentials value starting at the scanner position.
+// `build` turns the Digest parameters into a challenge or credentials.
+template <class Value, class Builder>
+Expected<Value> parse_one(Scanner& s, bool list_mode, Builder build) {
+  s.skip_lws();
+  if (s.at_end()) return error_at(s.pos(), "empty authentication value");
+  const std::size_t scheme_at = s.pos();
+  const std::string_view scheme = s.read_token();
+  if (scheme.empty()) return error_at(scheme_at, "expected an authentication scheme");
+  if (!s.at_end() && !is_lws(s.peek()) && s.peek() != ',')
+    return error_at(s.pos(), "invalid character in authentication scheme");
+
+  // RFC 7235 §2.1: auth-scheme is case-insensitive.
+  if (iequal(scheme, "Digest")) {
+    std::vector<RawParam> params;
+    if (auto err = read_params(s, list_mode, params)) return *err;
+    auto built = build(std::move(params), s.pos());
+    if (!built) return built.error();
+    return Value(std::move(built).value());
+  }
+
+  // Other scheme: carry the rest raw, up to the next scheme in list mode.
+  s.skip_lws();
+  const std::size_t data_start = s.pos();
+  std::size_t data_end = s.text().size();
+  std::size_t i = data_start;
+  std::string scratch;
+  while (i < s.text().size()) {
+    const char c = s.text()[i];
+    if (c == '"') {
+      s.set_pos(i);
+      if (auto err = s.read_quoted(scratch)) return *err;
+      i = s.pos();
+      continue;
+    }
+    if (c == '\r' || c == '\n') {
+      // Raw data is re-emitted verbatim: only folds are allowed in it.
+      const std::size_t fold = s.fold_length(i);
+      if (fold == 0) return error_at(i, "line break in authentication data");
+      i += fold;
+      continue;
+    }
+    if (static_cast<unsigned char>(c) < 0x20 && c != '\t')
+      return error_at(i, "control character in authentication data");
+    if (c == ',' && list_mode && new_scheme_starts(s.text(), i + 1)) {
+      data_end = i;
+      break;
+    }
+    ++i;
+  }
+  std::size_t trimmed_end = data_end;
+  while (trimmed_end > data_start && is_lws(s.text()[trimmed_end - 1])) --trimmed_end;
+  s.set_pos(data_end);
+  return Value(OtherAuthScheme{std::string(scheme),
+                               std::string(s.text().substr(data_start, trimmed_end - data_start))});
+}
+
+// ---------------------------------------------------------------------------
+// Serialization
+
+// RFC 3261 §25.1: quoted-pair = "\" (%x00-09 / %x0B-0C / %x0E-7F), so
+// DQUOTE, backslash and the control characters are escaped.  CR and LF have
+// no escaped form and a raw one would end the header line, so they are
+// written as SP, which is what a receiver makes of a fold (§7.3.1).
+void append_quoted(std::string& out, std::string_view v) {
+  out.push_back('"');
+  for (char c : v) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '\r' || c == '\n') {
+      out.push_back(' ');
+      continue;
+    }
+    if (c == '"' || c == '\\' || (u < 0x20 && c != '\t') || u == 0x7f) out.push_back('\\');
+    out.push_back(c);
+  }
+  out.push_back('"');
+}
+
+// Raw auth data keeps its folds; a bare CR or LF (only possible in a value
+// built by hand, parse rejects it) becomes SP so it cannot inject a header.
+void append_raw_data(std::string& out, std::string_view v) {
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    const char c = v[i];
+    if (c == '\r' || c == '\n') {
+      std::size_t j = i;
+      if (v[j] == '\r' && j + 1 < v.size() && v[j + 1] == '\n') ++j;
+      const bool fold = v[j] == '\n' && j + 1 < v.size() && (v[j + 1] == ' ' || v[j + 1] == '\t');
+      if (fold) {
+        out.append(v.substr(i, j + 1 - i));
+        i = j;
+      } else {
+        out.push_back(' ');
+      }
+      continue;
+    }
+    out.push_back(c);
+  }
+}
+
+// Appends ", name=value" (or "Digest name=value" for the first one).
+class ParamWriter {
+ public:
+  explicit ParamWriter(std::string& out) : out_(out) { out_ += "Digest"; }
+
+  void quoted(std::string_view name, std::string_view value) {
+    start(name);
+    append_quoted(out_, value);
+  }
+  // A token value when it is one; quoted otherwise, so the output stays
+  // parseable whatever a caller put in the field.
+  void token(std::string_view name, std::string_view value) {
+    start(name);
+    if (is_token(value))
+      out_ += value;
+    else
+      append_quoted(out_, value);
+  }
+  void other(const AuthParam& p) {
+    if (p.quoted) quoted(p.name, p.value);
+    else token(p.name, p.value);
+  }
+
+ private:
+  void start(std::string_view name) {
+    out_ += first_ ? " " : ", ";
+    first_ = false;
+    out_ += name;
+    out_.push_back('=');
+  }
+  std::string& out_;
+  bool first_ = true;
+};
+
+// ---------------------------------------------------------------------------
+// Hashing
+
+const EVP_MD* evp_for(DigestAlgorithm a) {
+  switch (a) {
+    case DigestAlgorithm::Md5:
+    case DigestAlgorithm::Md5Sess:
+      return EVP_md5();
+    case DigestAlgorithm::Sha256:
+    case DigestAlgorithm::Sha256Sess:
+      return EVP_sha256();
+    case DigestAlgorithm::Sha512_256:
+    case DigestAlgorithm::Sha512_256Sess:
+      return EVP_sha512_256();
+  }
+  return EVP_md5();
+}
+
+struct CtxFree {
+  void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
+};
+
+}  // namespace
+
+// Feeds pieces into one reusable EVP context per thread (no allocation per
+// hash) and renders lower-case hex.
+class DigestHasher {
+ public:
+  explicit DigestHasher(DigestAlgorithm a) : ctx_(context()) {
+    if (EVP_DigestInit_ex(ctx_, evp_for(a), nullptr) != 1)
+      throw std::runtime_error("EVP_DigestInit_ex failed");
+  }
+  void update(std::string_view data) {
+    if (!data.empty()) EVP_DigestUpdate(ctx_, data.data(), data.size());
+  }
+  HexDigest finish() {
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    EVP_DigestFinal_ex(ctx_, md, &len);
+    static constexpr char kHex[] = "0123456789abcdef";
+    HexDigest out;
+    for (unsigned int i = 0; i < len; ++i) {
+      out.buf_[2 * i] = kHex[md[i] >> 4];
+      out.buf_[2 * i + 1] = kHex[md[i] & 0xf];
+    }
+    out.size_ = static_cast<uint8_t>(2 * len);
+    return out;
+  }
+
+ private:
+  static EVP_MD_CTX* context() {
+    thread_local std::unique_ptr<EVP_MD_CTX, CtxFree> ctx(EVP_MD_CTX_new());
+    if (!ctx) throw std::runtime_error("EVP_MD_CTX_new failed");
+    return ctx.get();
+  }
+  EVP_MD_CTX* ctx_;
+};
+
+// ---------------------------------------------------------------------------
+// Parsing entry points
+
+Expected<ChallengeValue> parse_challenge(std::string_view value) {
+  Scanner s(value);
+  return parse_one<ChallengeValue>(s, false, build_challenge);
+}
+
+Expected<CredentialsValue> parse_credentials(std::string_view value) {
+  Scanner s(value);
+  return parse_one<CredentialsValue>(s, false, build_credentials);
+}
+
+Expected<std::vector<ChallengeValue>> parse_challenge_list(std::string_view value) {
+  Scanner s(value);
+  std::vector<ChallengeValue> out;
+  while (true) {
+    auto one = parse_one<ChallengeValue>(s, true, build_challenge);
+    if (!one) return one.error();
+    out.push_back(std::move(one).value());
+    s.skip_lws();
+    if (s.at_end()) return out;
+    // parse_one stops only at the end or at a comma before a new scheme.
+    s.set_pos(s.pos() + 1);
+  }
+}
+
+std::string serialize(const DigestChallenge& c) {
+  std::string out;
+  out.reserve(64 + c.realm.size() + c.nonce.size() + (c.opaque ? c.opaque->size() : 0));
+  ParamWriter w(out);
+  w.quoted("realm", c.realm);
+  if (!c.domain.empty()) {
+    std::string joined;
+    for (const auto& d : c.domain) {
+      if (!joined.empty()) joined.push_back(' ');
+      joined += d;
+    }
+    w.quoted("domain", joined);
+  }
+  w.quoted("nonce", c.nonce);
+  if (c.opaque) w.quoted("opaque", *c.opaque);
+  if (c.stale) w.token("stale", "true");
+  if (!c.algorithm.empty()) w.token("algorithm", c.algorithm);
+  if (!c.qop_options.empty()) {
+    // RFC 2617 §3.2.1: qop-options is a quoted list.
+    std::string joined;
+    for (const auto& q : c.qop_options) {
+      if (!joined.empty()) joined.push_back(',');
+      joined += q;
+    }
+    w.quoted("qop", joined);
+  }
+  if (c.charset) w.token("charset", *c.charset);
+  if (c.userhash) w.token("userhash", "true");
+  for (const auto& p : c.other_params) w.other(p);
+  return out;
+}
+
+std::string serialize(const DigestCredentials& c) {
+  std::string out;
+  out.reserve(128 + c.username.size() + c.realm.size() + c.nonce.size() + c.uri.size() +
+               c.response.size() + (c.opaque ? c.opaque->size() : 0));
+  ParamWriter w(out);
+  w.quoted("username", c.username);
+  w.quoted("realm", c.realm);
+  w.quoted("nonce", c.nonce);
+  w.quoted("uri", c.uri);
+  w.quoted("response", c.response);
+  if (!c.algorithm.empty()) w.token("algorithm", c.algorithm);
+  if (c.cnonce) w.quoted("cnonce", *c.cnonce);
+  if (c.opaque) w.quoted("opaque", *c.opaque);
+  if (!c.qop.empty()) w.token("qop", c.qop);
+  if (!c.nc.empty()) w.token("nc", c.nc);
+  if (c.userhash) w.token("userhash", "true");
+  for (const auto& p : c.other_params) w.other(p);
+  return out;
+}
+
+std::string serialize(const OtherAuthScheme& o) {
+  if (o.data.empty()) return o.scheme;
+  std::string out;
+  out.reserve(o.scheme.size() + 1 + o.data.size());
+  out += o.scheme;
+  out.push_back(' ');
+  append_raw_data(out, o.data);
+  return out;
+}
+
+std::string serialize(const ChallengeValue& v) {
+  return std::visit([](const auto& x) { return serialize(x); }, v);
+}
+
+std::string serialize(const CredentialsValue& v) {
+  return std::visit([](const auto& x) { return serialize(x); }, v);
+}
+
+// ---------------------------------------------------------------------------
+// Algorithms
+
+std::string_view to_token(DigestAlgorithm a) {
+  switch (a) {
+    case DigestAlgorithm::Md5: return "MD5";
+    case DigestAlgorithm::Md5Sess: return "MD5-sess";
+    case DigestAlgorithm::Sha256: return "SHA-256";
+    case DigestAlgorithm::Sha256Sess: return "SHA-256-sess";
+    case DigestAlgorithm::Sha512_256: return "SHA-512-256";
+    case DigestAlgorithm::Sha512_256Sess: return "SHA-512-256-sess";
+  }
+  return "MD5";
+}
+
+std::optional<DigestAlgorithm> parse_digest_algorithm(std::string_view token) {
+  if (token.empty()) return DigestAlgorithm::Md5;  // RFC 2617 §3.2.1 default
+  for (auto a : {DigestAlgorithm::Md5, DigestAlgorithm::Md5Sess, DigestAlgorithm::Sha256,
+                 DigestAlgorithm::Sha256Sess, DigestAlgorithm::Sha512_256,
+                 DigestAlgorithm::Sha512_256Sess})
+    if (iequal(token, to_token(a))) return a;
+  return std::nullopt;
+}
+
+bool is_session_algorithm(DigestAlgorithm a) {
+  return a == DigestAlgorithm::Md5Sess || a == DigestAlgorithm::Sha256Sess ||
+         a == DigestAlgorithm::Sha512_256Sess;
+}
+
+std::size_t hex_length(DigestAlgorithm a) {
+  return (a == DigestAlgorithm::Md5 || a == DigestAlgorithm::Md5Sess) ? 32 : 64;
+}
+
+std::optional<DigestQop> parse_digest_qop(std::string_view token) {
+  if (token.empty()) return DigestQop::None;
+  if (iequal(token, "auth")) return DigestQop::Auth;
+  if (iequal(token, "auth-int")) return DigestQop::AuthInt;
+  return std::nullopt;
+}
+
+HexDigest digest_hash_joined(DigestAlgorithm a, std::initializer_list<std::string_view> parts) {
+  DigestHasher h(a);
+  bool first = true;
+  for (std::string_view p : parts) {
+    if (!first) h.update(":");
+    first = false;
+    h.update(p);
+  }
+  return h.finish();
+}
+
+HexDigest digest_hash(DigestAlgorithm a, std::string_view data) {
+  DigestHasher h(a);
+  h.update(data);
+  return h.finish();
+}
+
+HexDigest digest_ha1(DigestAlgorithm a, std::string_view username, std::string_view realm,
+                     std::string_view password, std::string_view nonce,
+                     std::string_view cnonce) {
+  const HexDigest base = digest_hash_joined(a, {username, realm, password});
+  if (!is_session_algorithm(a)) return base;
+  return digest_hash_joined(a, {base.view(), nonce, cnonce});
+}
+
+std::optional<HexDigest> digest_ha1_from_stored(DigestAlgorithm a, std::string_view stored_ha1,
+                                                std::string_view nonce,
+                                                std::string_view cnonce) {
+  if (stored_ha1.size() != hex_length(a)) return std::nullopt;
+  // from_hex lower-cases: the -sess formula hashes the hex text itself, and
+  // hashes are written in lower case (RFC 2617 §3.2.2 LHEX).
+  auto base = HexDigest::from_hex(stored_ha1);
+  if (!base || !is_session_algorithm(a)) return base;
+  return digest_hash_joined(a, {base->view(), nonce, cnonce});
+}
+
+HexDigest digest_ha2(DigestAlgorithm a, DigestQop qop, std::string_view method,
+                     std::string_view uri, std::string_view body) {
+  if (qop == DigestQop::AuthInt) {
+    const HexDigest body_hash = digest_hash(a, body);
+    return digest_hash_joined(a, {method, uri, body_hash.view()});
+  }
+  return digest_hash_joined(a, {method, uri});
+}
+
+HexDigest digest_request_digest(DigestAlgorithm a, std::string_view ha1, std::string_view nonce,
+                                DigestQop qop, std::string_view nc, std::string_view cnonce,
+                                std::string_view ha2) {
+  switch (qop) {
+    case DigestQop::None:
+      return digest_hash_joined(a, {ha1, nonce, ha2});
+    case DigestQop::Auth:
+      return digest_hash_joined(a, {ha1, nonce, nc, cnonce, "auth", ha2});
+    case DigestQop::AuthInt:
+      return digest_hash_joined(a, {ha1, nonce, nc, cnonce, "auth-int", ha2});
+  }
+  return digest_hash_joined(a, {ha1, nonce, ha2});
+}
+
+HexDigest digest_userhash(DigestAlgorithm a, std::string_view username, std::string_view realm) {
+  return digest_hash_joined(a, {username, realm});
+}
+
+std::string format_nonce_count(uint32_t nc) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out(8, '0');
+  for (int i = 7; i >= 0; --i, nc >>= 4) out[static_cast<std::size_t>(i)] = kHex[nc & 0xf];
+  return out;
+}
+
+std::optional<HexDigest> HexDigest::from_hex(std::string_view hex) {
+  if (hex.size() > 64 || !is_hex_string(hex)) return std::nullopt;
+  HexDigest out;
+  for (std::size_t i = 0; i < hex.size(); ++i) out.buf_[i] = lower(hex[i]);
+  out.size_ = static_cast<uint8_t>(hex.size());
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// Client
+
+Expected<DigestCredentials> answer_challenge(const DigestChallenge& challenge,
+                                             const DigestClientInput& in) {
+  const auto algorithm = parse_digest_algorithm(challenge.algorithm);
+  if (!algorithm)
+    return error_at(0, "unsupported Digest algorithm '" + challenge.algorithm + "'");
+
+  // Prefer qop=auth (cheapest, hashes no body); auth-int only when it is the
+  // sole option we know.  No qop offered: RFC 2069 compatible answer
+  // (RFC 2617 §3.2.2.1); RFC 8760 §2.6 makes qop mandatory for new servers.
+  DigestQop qop = DigestQop::None;
+  if (!challenge.qop_options.empty()) {
+    bool auth = false, auth_int = false;
+    for (const auto& q : challenge.qop_options) {
+      const auto parsed = parse_digest_qop(q);
+      if (parsed == DigestQop::Auth) auth = true;
+      if (parsed == DigestQop::AuthInt) auth_int = true;
+    }
+    if (auth) qop = DigestQop::Auth;
+    else if (auth_int) qop = DigestQop::AuthInt;
+    else return error_at(0, "no supported qop offered");
+  }
+
+  DigestCredentials c;
+  c.realm = challenge.realm;
+  c.nonce = challenge.nonce;
+  c.uri.assign(in.uri);
+  c.algorithm = challenge.algorithm;
+  c.opaque = challenge.opaque;
+  // -sess needs a cnonce for HA1 even without qop (RFC 2617 §3.2.2.2).
+  const bool send_cnonce = qop != DigestQop::None || is_session_algorithm(*algorithm);
+  if (send_cnonce) c.cnonce.emplace(in.cnonce);
+  if (qop != DigestQop::None) {
+    c.qop = qop == DigestQop::Auth ? "auth" : "auth-int";
+    c.nc = format_nonce_count(in.nc);
+  }
+  // RFC 7616 §3.4.4: the hashed username goes in the header, the plain one
+  // into HA1.
+  if (in.use_userhash && challenge.userhash) {
+    c.username = digest_userhash(*algorithm, in.username, challenge.realm).str();
+    c.userhash = true;
+  } else {
+    c.username.assign(in.username);
+  }
+  const std::string_view cnonce = send_cnonce ? std::string_view(*c.cnonce) : std::string_view();
+  const HexDigest ha1 =
+      digest_ha1(*algorithm, in.username, c.realm, in.password, c.nonce, cnonce);
+  const HexDigest ha2 = digest_ha2(*algorithm, qop, in.method, c.uri, in.body);
+  c.response = digest_request_digest(*algorithm, ha1.view(), c.nonce, qop, c.nc, cnonce,
+                                     ha2.view())
+                   .str();
+  return c;
+}
+
+// ---------------------------------------------------------------------------
+// Server
+
+std::string_view to_string(DigestVerdict v) {
+  switch (v) {
+    case DigestVerdict::Ok: return "ok";
+    case DigestVerdict::WrongResponse: return "wrong response";
+    case DigestVerdict::UnsupportedAlgorithm: return "unsupported algorithm";
+    case DigestVerdict::UnsupportedQop: return "unsupported qop";
+    case DigestVerdict::MalformedCredentials: return "malformed credentials";
+  }
+  return "unknown";
+}
+
+DigestVerdict verify_digest(const DigestCredentials& c, const DigestSecret& secret,
+                            std::string_view method, std::string_view body,
+                            std::string_view plain_username) {
+  const auto algorithm = parse_digest_algorithm(c.algorithm);
+  if (!algorithm) return DigestVerdict::UnsupportedAlgorithm;
+  const auto qop = parse_digest_qop(c.qop);
+  if (!qop) return DigestVerdict::UnsupportedQop;
+  if (*qop != DigestQop::None && (!c.cnonce || c.nc.empty()))
+    return DigestVerdict::MalformedCredentials;
+  if (is_session_algorithm(*algorithm) && !c.cnonce) return DigestVerdict::MalformedCredentials;
+  if (c.userhash && plain_username.empty()) return DigestVerdict::MalformedCredentials;
+
+  const std::string_view cnonce = c.cnonce ? std::string_view(*c.cnonce) : std::string_view();
+  const std::string_view user = c.userhash ? plain_username : std::string_view(c.username);
+  HexDigest ha1;
+  if (secret.kind == DigestSecret::Kind::Password) {
+    ha1 = digest_ha1(*algorithm, user, c.realm, secret.value, c.nonce, cnonce);
+  } else {
+    auto from_stored = digest_ha1_from_stored(*algorithm, secret.value, c.nonce, cnonce);
+    if (!from_stored) return DigestVerdict::MalformedCredentials;
+    ha1 = *from_stored;
+  }
+  const HexDigest ha2 = digest_ha2(*algorithm, *qop, method, c.uri, body);
+  const HexDigest expected =
+      digest_request_digest(*algorithm, ha1.view(), c.nonce, *qop, c.nc, cnonce, ha2.view());
+  const auto received = HexDigest::from_hex(c.response);
+  if (!received || received->size() != expected.size()) return DigestVerdict::WrongResponse;
+  // Constant time, so a timing side channel does not reveal how many leading
+  // digits of a forged response were right.
+  return CRYPTO_memcmp(received->view().data(), expected.view().data(), expected.size()) == 0
+             ? DigestVerdict::Ok
+             : DigestVerdict::WrongResponse;
+}
+
+}  // namespace siplab::sip

@@ -1,0 +1,128 @@
+#include "models/sip/message/header_names.h"
+
+#include <array>
+
+#include "models/sip/message/param.h"
+
+namespace siplab::sip {
+namespace {
+
+struct NameInfo {
+  std::string_view name;
+  char compact;
+  bool list;
+};
+
+// Indexed by HeaderId.  Compact forms: RFC 3261 §7.3.3 (i m e l c f s k t
+// v) and later RFCs (o u r b x a j d y n); list-ness from the §25.1 grammar.
+constexpr std::array<NameInfo, static_cast<std::size_t>(HeaderId::kCount)> kNames = {{
+    {"", '\0', false},
+    {"Accept", '\0', true},
+    {"Accept-Contact", 'a', true},
+    {"Accept-Encoding", '\0', true},
+    {"Accept-Language", '\0', true},
+    {"Alert-Info", '\0', true},
+    {"Allow", '\0', true},
+    {"Allow-Events", 'u', true},
+    {"Authentication-Info", '\0', false},
+    {"Authorization", '\0', false},
+    {"Call-ID", 'i', false},
+    {"Call-Info", '\0', true},
+    {"Contact", 'm', true},
+    {"Content-Disposition", '\0', false},
+    {"Content-Encoding", 'e', true},
+    {"Content-Language", '\0', true},
+    {"Content-Length", 'l', false},
+    {"Content-Type", 'c', false},
+    {"CSeq", '\0', false},
+    {"Date", '\0', false},
+    {"Error-Info", '\0', true},
+    {"Event", 'o', false},
+    {"Expires", '\0', false},
+    {"From", 'f', false},
+    {"Identity", 'y', false},
+    {"Identity-Info", 'n', false},
+    {"In-Reply-To", '\0', true},
+    {"Max-Forwards", '\0', false},
+    {"MIME-Version", '\0', false},
+    {"Min-Expires", '\0', false},
+    {"Organization", '\0', false},
+    {"Priority", '\0', false},
+    {"Proxy-Authenticate", '\0', false},
+    {"Proxy-Authorization", '\0', false},
+    {"Proxy-Require", '\0', true},
+    {"Record-Route", '\0', true},
+    {"Refer-To", 'r', false},
+    {"Referred-By", 'b', false},
+    {"Reject-Contact", 'j', true},
+    {"Reply-To", '\0', false},
+    {"Request-Disposition", 'd', true},
+    {"Require", '\0', true},
+    {"Retry-After", '\0', false},
+    {"Route", '\0', true},
+    {"Server", '\0', false},
+    {"Session-Expires", 'x', false},
+    {"Subject", 's', false},
+    {"Supported", 'k', true},
+    {"Timestamp", '\0', false},
+    {"To", 't', false},
+    {"Unsupported", '\0', true},
+    {"User-Agent", '\0', false},
+    {"Via", 'v', true},
+    {"Warning", '\0', true},
+    {"WWW-Authenticate", '\0', false},
+}};
+
+constexpr std::array<HeaderId, 26> make_compact() {
+  std::array<HeaderId, 26> t{};
+  for (std::size_t i = 1; i < kNames.size(); ++i)
+    if (kNames[i].compact != '\0') t[static_cast<std::size_t>(kNames[i].compact - 'a')] = static_cast<HeaderId>(i);
+  return t;
+}
+constexpr std::array<HeaderId, 26> kCompact = make_compact();
+
+}  // namespace
+
+namespace {
+
+// Ids bucketed by the lowercase first letter of their long name, so a
+// lookup compares against two or three candidates instead of all of them.
+struct Buckets {
+  std::array<std::array<HeaderId, 12>, 26> ids{};
+  std::array<uint8_t, 26> count{};
+};
+
+constexpr Buckets make_buckets() {
+  Buckets b{};
+  for (std::size_t i = 1; i < kNames.size(); ++i) {
+    char c = kNames[i].name[0];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    std::size_t k = static_cast<std::size_t>(c - 'a');
+    b.ids[k][b.count[k]++] = static_cast<HeaderId>(i);
+  }
+  return b;
+}
+constexpr Buckets kBuckets = make_buckets();
+
+}  // namespace
+
+HeaderId header_id(std::string_view name) {
+  if (name.empty()) return HeaderId::Other;
+  char c = name[0];
+  if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  if (c < 'a' || c > 'z') return HeaderId::Other;
+  std::size_t k = static_cast<std::size_t>(c - 'a');
+  if (name.size() == 1) return kCompact[k];
+  for (uint8_t j = 0; j < kBuckets.count[k]; ++j) {
+    HeaderId id = kBuckets.ids[k][j];
+    std::string_view n = kNames[static_cast<std::size_t>(id)].name;
+    if (n.size() == name.size() && iequals(n, name)) return id;
+  }
+  return HeaderId::Other;
+}
+
+std::string_view canonical_name(HeaderId id) { return kNames[static_cast<std::size_t>(id)].name; }
+char compact_form(HeaderId id) { return kNames[static_cast<std::size_t>(id)].compact; }
+bool is_list_header(HeaderId id) { return kNames[static_cast<std::size_t>(id)].list; }
+
+}  // namespace siplab::sip

@@ -1,0 +1,78 @@
+// Helpers shared by the URI, name-addr, header and message parsers.
+// Internal to the message layer.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "models/sip/message/expected.h"
+#include "models/sip/message/param.h"
+#include "models/sip/message/uri.h"
+
+namespace siplab::sip {
+struct NameAddr;
+struct Via;
+}  // namespace siplab::sip
+
+namespace siplab::sip::internal {
+
+// host (hostname / IPv4address / IPv6reference, §25.1) followed by an
+// optional ":port".  IPv6 is returned without brackets.  On failure returns
+// the error with the offset within `text`.
+struct HostPort {
+  std::string_view host;
+  HostKind kind = HostKind::Name;
+  std::optional<uint16_t> port;
+};
+Expected<HostPort> parse_hostport(std::string_view text);
+// Classifies a bare host (no port); nullopt when it is not a valid host.
+std::optional<HostKind> classify_host(std::string_view host);
+
+// Extra per-parameter rule (e.g. Via received must be an address):
+// returns the error reason or nullptr.
+using ParamCheck = const char* (*)(std::string_view name, std::optional<std::string_view> value);
+
+// Header parameters: *( SWS ";" SWS token [ SWS "=" SWS (token / host /
+// quoted-string) ] ) from s[i] to the end.  Appends to `out` unless it is
+// null (syntax check only, no allocation).
+std::optional<ParseError> parse_header_params(std::string_view s, std::size_t i, ParamList* out,
+                                              ParamCheck check = nullptr);
+
+// The URI / name-addr / Via parsers; out == nullptr checks syntax only.
+std::optional<ParseError> parse_uri_into(std::string_view text, Uri* out);
+std::optional<ParseError> parse_name_addr_into(std::string_view text, NameAddr* out);
+std::optional<ParseError> parse_via_into(std::string_view value, Via* out);
+
+// Calls fn(item) for each element of a comma list (§7.3.1): commas inside
+// quotes and <> do not split; items are trimmed; empty items included.
+template <typename Fn>
+auto for_each_list_item(std::string_view value, Fn&& fn) -> decltype(fn(value)) {
+  std::size_t start = 0;
+  int angle = 0;
+  auto trim = [](std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+    return s;
+  };
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    char c = value[i];
+    if (c == '"') {
+      ++i;
+      while (i < value.size() && value[i] != '"') i += value[i] == '\\' ? 2 : 1;
+    } else if (c == '<') {
+      ++angle;
+    } else if (c == '>') {
+      if (angle > 0) --angle;
+    } else if (c == ',' && angle == 0) {
+      if (auto r = fn(trim(value.substr(start, i - start)))) return r;
+      start = i + 1;
+    }
+  }
+  return fn(trim(value.substr(start < value.size() ? start : value.size())));
+}
+
+void append_host(std::string& out, std::string_view host, HostKind kind);
+
+}  // namespace siplab::sip::internal

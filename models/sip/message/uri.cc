@@ -1,0 +1,461 @@
+#include "models/sip/message/uri.h"
+
+#include <arpa/inet.h>
+
+#include <algorithm>
+#include <charconv>
+
+#include "models/sip/message/internal.h"
+#include "models/sip/message/syntax.h"
+
+namespace siplab::sip {
+namespace {
+
+using syntax::is;
+
+ParseError err(std::size_t offset, std::string reason) { return ParseError{offset, std::move(reason), 400}; }
+
+bool is_ipv4(std::string_view s) {
+  int parts = 0;
+  std::size_t i = 0;
+  while (true) {
+    std::size_t start = i;
+    unsigned value = 0;
+    while (i < s.size() && syntax::is_digit(s[i])) value = value * 10 + static_cast<unsigned>(s[i++] - '0');
+    std::size_t digits = i - start;
+    if (digits == 0 || digits > 3 || value > 255) return false;
+    ++parts;
+    if (i == s.size()) return parts == 4;
+    if (s[i] != '.' || parts == 4) return false;
+    ++i;
+  }
+}
+
+bool is_ipv6(std::string_view s) {
+  if (s.empty() || s.size() > 45) return false;
+  char buf[64];
+  std::copy(s.begin(), s.end(), buf);
+  buf[s.size()] = '\0';
+  unsigned char out[16];
+  return inet_pton(AF_INET6, buf, out) == 1;
+}
+
+// hostname = *( domainlabel "." ) toplabel [ "." ] (§25.1).
+bool is_hostname(std::string_view s) {
+  if (!s.empty() && s.back() == '.') s.remove_suffix(1);
+  if (s.empty()) return false;
+  std::size_t label_start = 0;
+  for (std::size_t i = 0; i <= s.size(); ++i) {
+    if (i == s.size() || s[i] == '.') {
+      std::string_view label = s.substr(label_start, i - label_start);
+      if (label.empty() || label.front() == '-' || label.back() == '-') return false;
+      if (i == s.size()) {
+        char c = label.front();
+        // toplabel starts with ALPHA, which is what tells it from IPv4.
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))) return false;
+      }
+      label_start = i + 1;
+      continue;
+    }
+    if (!is(s[i], syntax::kAlphaNum) && s[i] != '-') return false;
+  }
+  return true;
+}
+
+bool is_reserved(char c) { return std::string_view(";/?:@&=+$,").find(c) != std::string_view::npos; }
+
+// §19.1.4: escaped non-reserved characters equal their literal form, so
+// decode those and leave escaped reserved ones (with uppercase hex).
+std::string normalize_escapes(std::string_view s, bool fold_case) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (c == '%' && i + 2 < s.size() + 0 && syntax::is_hex(s[i + 1]) && syntax::is_hex(s[i + 2])) {
+      char decoded = static_cast<char>(syntax::hex_value(s[i + 1]) * 16 + syntax::hex_value(s[i + 2]));
+      if (!is_reserved(decoded)) {
+        out += fold_case ? syntax::lower(decoded) : decoded;
+      } else {
+        out += '%';
+        out += static_cast<char>(std::toupper(static_cast<unsigned char>(s[i + 1])));
+        out += static_cast<char>(std::toupper(static_cast<unsigned char>(s[i + 2])));
+      }
+      i += 2;
+      continue;
+    }
+    out += fold_case ? syntax::lower(c) : c;
+  }
+  return out;
+}
+
+std::string escape_with(std::string_view raw, uint16_t allowed) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(raw.size());
+  for (char c : raw) {
+    if (syntax::is_unreserved(c) || is(c, allowed)) {
+      out += c;
+    } else {
+      unsigned char u = static_cast<unsigned char>(c);
+      out += '%';
+      out += kHex[u >> 4];
+      out += kHex[u & 15];
+    }
+  }
+  return out;
+}
+
+bool valid_component(std::string_view s, uint16_t allowed) {
+  for (char c : s)
+    if (!syntax::is_unreserved(c) && !is(c, allowed) && c != '%') return false;
+  return syntax::escapes_ok(s);
+}
+
+// Parses after "sip:"/"sips:"; with out == nullptr it only checks syntax
+// (the parser's allocation-free path).
+std::optional<ParseError> parse_sip_uri(std::string_view text, std::size_t rest_at, Uri* out) {
+  std::string_view rest = text.substr(rest_at);
+  std::size_t base = rest_at;
+  // '@' cannot appear unescaped in host, params or headers, so the first
+  // one ends the userinfo (whose user part may hold ; ? / , §25.1).
+  std::size_t at = rest.find('@');
+  if (at != std::string_view::npos) {
+    std::string_view userinfo = rest.substr(0, at);
+    std::size_t colon = userinfo.find(':');
+    std::string_view user = userinfo.substr(0, colon);
+    if (user.empty()) return err(base, "empty user part in SIP URI");
+    if (!valid_component(user, syntax::kUserUnreserved)) return err(base, "invalid character or escape in URI user part");
+    if (out) out->user.assign(user);
+    if (colon != std::string_view::npos) {
+      std::string_view password = userinfo.substr(colon + 1);
+      if (!valid_component(password, syntax::kPasswordExtra))
+        return err(base + colon + 1, "invalid character or escape in URI password");
+      if (out) out->password.emplace(password);
+    }
+    base += at + 1;
+    rest = rest.substr(at + 1);
+  }
+  std::size_t hp_end = syntax::find_either(rest, 0, ';', '?');
+  auto hp = internal::parse_hostport(rest.substr(0, hp_end));
+  if (!hp) return err(base + hp.error().offset, hp.error().reason);
+  if (out) {
+    out->host.assign(hp->host);
+    out->host_kind = hp->kind;
+    out->port = hp->port;
+  }
+  if (hp_end == std::string_view::npos) return std::nullopt;
+  std::size_t i = hp_end;
+  while (i < rest.size() && rest[i] == ';') {
+    std::size_t start = i + 1;
+    std::size_t end = syntax::find_either(rest, start, ';', '?');
+    if (end == std::string_view::npos) end = rest.size();
+    std::string_view param = rest.substr(start, end - start);
+    std::size_t eq = param.find('=');
+    std::string_view name = param.substr(0, eq);
+    if (name.empty()) return err(base + start, "empty URI parameter");
+    if (!valid_component(name, syntax::kParamUnreserved)) return err(base + start, "invalid character in URI parameter name");
+    std::optional<std::string_view> value;
+    if (eq != std::string_view::npos) {
+      value = param.substr(eq + 1);
+      if (value->empty()) return err(base + start + eq + 1, "empty URI parameter value");
+      if (!valid_component(*value, syntax::kParamUnreserved))
+        return err(base + start + eq + 1, "invalid character in URI parameter value");
+    }
+    if (out) {
+      Param& p = out->params.emplace_back();
+      p.name.assign(name);
+      if (value) p.value.emplace(*value);
+    }
+    i = end;
+  }
+  if (i < rest.size()) {  // rest[i] == '?'
+    std::size_t pos = i + 1;
+    while (true) {
+      std::size_t end = rest.find('&', pos);
+      if (end == std::string_view::npos) end = rest.size();
+      std::string_view h = rest.substr(pos, end - pos);
+      std::size_t eq = h.find('=');
+      if (eq == std::string_view::npos || eq == 0) return err(base + pos, "URI header must be hname=hvalue");
+      std::string_view name = h.substr(0, eq), value = h.substr(eq + 1);
+      if (!valid_component(name, syntax::kHnvUnreserved) || !valid_component(value, syntax::kHnvUnreserved))
+        return err(base + pos, "invalid character in URI header");
+      if (out) out->headers.push_back(UriHeader{std::string(name), std::string(value)});
+      if (end == rest.size()) break;
+      pos = end + 1;
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+namespace internal {
+
+std::optional<HostKind> classify_host(std::string_view host) {
+  if (is_ipv4(host)) return HostKind::IPv4;
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']' && is_ipv6(host.substr(1, host.size() - 2)))
+    return HostKind::IPv6;
+  if (is_hostname(host)) return HostKind::Name;
+  return std::nullopt;
+}
+
+Expected<HostPort> parse_hostport(std::string_view text) {
+  HostPort hp;
+  std::size_t port_at;
+  if (!text.empty() && text.front() == '[') {
+    std::size_t close = text.find(']');
+    if (close == std::string_view::npos) return err(0, "unterminated IPv6 reference");
+    hp.host = text.substr(1, close - 1);
+    if (!is_ipv6(hp.host)) return err(1, "invalid IPv6 address");
+    hp.kind = HostKind::IPv6;
+    port_at = close + 1;
+    if (port_at < text.size() && text[port_at] != ':') return err(port_at, "unexpected text after IPv6 reference");
+  } else {
+    port_at = text.find(':');
+    hp.host = text.substr(0, port_at);
+    if (hp.host.empty()) return err(0, "missing host");
+    if (is_ipv4(hp.host)) {
+      hp.kind = HostKind::IPv4;
+    } else if (is_hostname(hp.host)) {
+      hp.kind = HostKind::Name;
+    } else {
+      return err(0, "invalid host");
+    }
+  }
+  if (port_at < text.size()) {
+    std::string_view port = text.substr(port_at + 1);
+    unsigned value = 0;
+    if (port.empty() || port.size() > 5) return err(port_at + 1, "invalid port");
+    for (char c : port) {
+      if (!syntax::is_digit(c)) return err(port_at + 1, "invalid port");
+      value = value * 10 + static_cast<unsigned>(c - '0');
+    }
+    if (value > 65535) return err(port_at + 1, "port exceeds 65535");
+    hp.port = static_cast<uint16_t>(value);
+  }
+  return hp;
+}
+
+std::optional<ParseError> parse_header_params(std::string_view s, std::size_t i, ParamList* out, ParamCheck check) {
+  while (true) {
+    i = syntax::skip_ws(s, i);
+    if (i >= s.size()) return std::nullopt;
+    if (s[i] != ';') return err(i, "expected ';' before parameter");
+    i = syntax::skip_ws(s, i + 1);
+    std::size_t name_start = i;
+    while (i < s.size() && syntax::is_token(s[i])) ++i;
+    if (i == name_start) return err(name_start, "empty or invalid parameter name");
+    std::string_view name = s.substr(name_start, i - name_start);
+    std::optional<std::string_view> value;
+    std::size_t j = syntax::skip_ws(s, i);
+    if (j < s.size() && s[j] == '=') {
+      j = syntax::skip_ws(s, j + 1);
+      std::size_t value_start = j;
+      if (j < s.size() && s[j] == '"') {
+        j = syntax::scan_quoted(s, j);
+        if (j == std::string_view::npos) return err(value_start, "unterminated quoted string in parameter");
+      } else if (j < s.size() && s[j] == '[') {
+        std::size_t close = s.find(']', j);
+        if (close == std::string_view::npos || !is_ipv6(s.substr(j + 1, close - j - 1)))
+          return err(value_start, "invalid IPv6 reference in parameter");
+        j = close + 1;
+      } else {
+        // Via received may hold a bare IPv6address (§20.42), hence ':'.
+        bool allow_colon = iequals(name, "received");
+        while (j < s.size() && (syntax::is_token(s[j]) || (allow_colon && s[j] == ':'))) ++j;
+      }
+      if (j == value_start) return err(value_start, "empty or invalid parameter value");
+      value = s.substr(value_start, j - value_start);
+      i = j;
+    }
+    if (check != nullptr)
+      if (const char* why = check(name, value)) return err(name_start, why);
+    if (out) {
+      Param& p = out->emplace_back();
+      p.name.assign(name);
+      if (value) p.value.emplace(*value);
+    }
+  }
+}
+
+void append_host(std::string& out, std::string_view host, HostKind kind) {
+  if (kind == HostKind::IPv6) {
+    out += '[';
+    out += host;
+    out += ']';
+  } else {
+    out += host;
+  }
+}
+
+}  // namespace internal
+
+namespace internal {
+
+std::optional<ParseError> parse_uri_into(std::string_view text, Uri* out) {
+  std::size_t colon = text.find(':');
+  if (colon == std::string_view::npos || colon == 0) return err(0, "URI has no scheme");
+  std::string_view scheme = text.substr(0, colon);
+  if (!((scheme[0] >= 'a' && scheme[0] <= 'z') || (scheme[0] >= 'A' && scheme[0] <= 'Z')))
+    return err(0, "URI scheme must start with a letter");
+  for (char c : scheme)
+    if (!is(c, syntax::kSchemeChar)) return err(0, "invalid character in URI scheme");
+  if (out) out->scheme_text.assign(scheme);
+  if (iequals(scheme, "sip") || iequals(scheme, "sips")) {
+    if (out) out->scheme = scheme.size() == 3 ? UriScheme::Sip : UriScheme::Sips;
+    return parse_sip_uri(text, colon + 1, out);
+  }
+  std::string_view opaque = text.substr(colon + 1);
+  if (opaque.empty()) return err(colon + 1, "empty URI after scheme");
+  for (std::size_t i = 0; i < opaque.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(opaque[i]);
+    if (c <= 0x20 || c >= 0x7F || c == '<' || c == '>' || c == '"')
+      return err(colon + 1 + i, "invalid character in absolute URI");
+  }
+  if (out) {
+    out->scheme = UriScheme::Other;
+    out->opaque.assign(opaque);
+  }
+  return std::nullopt;
+}
+
+}  // namespace internal
+
+Expected<Uri> parse_uri(std::string_view text) {
+  Uri uri;
+  if (auto e = internal::parse_uri_into(text, &uri)) return *e;
+  return uri;
+}
+
+std::string Uri::host_port() const {
+  std::string out;
+  internal::append_host(out, host, host_kind);
+  if (port) {
+    out += ':';
+    out += std::to_string(*port);
+  }
+  return out;
+}
+
+uint16_t Uri::port_or_default() const {
+  if (port) return *port;
+  return scheme == UriScheme::Sips ? 5061 : 5060;
+}
+
+void Uri::append_to(std::string& out) const {
+  switch (scheme) {
+    case UriScheme::Sip:
+      out += iequals(scheme_text, "sip") ? std::string_view(scheme_text) : std::string_view("sip");
+      break;
+    case UriScheme::Sips:
+      out += iequals(scheme_text, "sips") ? std::string_view(scheme_text) : std::string_view("sips");
+      break;
+    case UriScheme::Other:
+      out += scheme_text;
+      out += ':';
+      out += opaque;
+      return;
+  }
+  out += ':';
+  if (!user.empty()) {
+    out += user;
+    if (password) {
+      out += ':';
+      out += *password;
+    }
+    out += '@';
+  }
+  internal::append_host(out, host, host_kind);
+  if (port) {
+    char buf[8];
+    auto r = std::to_chars(buf, buf + sizeof buf, *port);
+    out += ':';
+    out.append(buf, r.ptr);
+  }
+  for (const Param& p : params) {
+    out += ';';
+    out += p.name;
+    if (p.value) {
+      out += '=';
+      out += *p.value;
+    }
+  }
+  for (std::size_t i = 0; i < headers.size(); ++i) {
+    out += i == 0 ? '?' : '&';
+    out += headers[i].name;
+    out += '=';
+    out += headers[i].value;
+  }
+}
+
+std::string Uri::to_string() const {
+  std::string out;
+  out.reserve(32 + user.size() + host.size());
+  append_to(out);
+  return out;
+}
+
+bool uri_equivalent(const Uri& a, const Uri& b) {
+  if (a.scheme != b.scheme) return false;
+  if (a.scheme == UriScheme::Other)
+    return iequals(a.scheme_text, b.scheme_text) && a.opaque == b.opaque;
+  // userinfo: case-sensitive after unescaping (§19.1.4).
+  if (normalize_escapes(a.user, false) != normalize_escapes(b.user, false)) return false;
+  if (a.password.has_value() != b.password.has_value()) return false;
+  if (a.password && normalize_escapes(*a.password, false) != normalize_escapes(*b.password, false)) return false;
+  if (!iequals(a.host, b.host)) return false;
+  // A URI omitting a component with a default never matches one that
+  // states the default explicitly.
+  if (a.port != b.port) return false;
+  auto param_matches = [](const Param& x, const Param* y) {
+    if (y == nullptr) return false;
+    if (x.value.has_value() != y->value.has_value()) return false;
+    return !x.value || normalize_escapes(*x.value, true) == normalize_escapes(*y->value, true);
+  };
+  for (const ParamList* side : {&a.params, &b.params}) {
+    const ParamList& other = side == &a.params ? b.params : a.params;
+    for (const Param& p : *side) {
+      const Param* q = find_param(other, p.name);
+      static constexpr std::string_view kMustMatch[] = {"user", "ttl", "method", "maddr", "transport"};
+      bool must = std::any_of(std::begin(kMustMatch), std::end(kMustMatch),
+                              [&](std::string_view n) { return iequals(n, p.name); });
+      if (q == nullptr) {
+        if (must) return false;
+        continue;
+      }
+      if (!param_matches(p, q)) return false;
+    }
+  }
+  // Headers are never ignored: both sides hold the same set.
+  if (a.headers.size() != b.headers.size()) return false;
+  for (const UriHeader& h : a.headers) {
+    bool found = std::any_of(b.headers.begin(), b.headers.end(), [&](const UriHeader& g) {
+      return normalize_escapes(h.name, true) == normalize_escapes(g.name, true) &&
+             normalize_escapes(h.value, true) == normalize_escapes(g.value, true);
+    });
+    if (!found) return false;
+  }
+  return true;
+}
+
+std::optional<std::string> unescape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '%') {
+      out += text[i];
+      continue;
+    }
+    if (i + 2 >= text.size() + 0 || !syntax::is_hex(text[i + 1]) || !syntax::is_hex(text[i + 2])) return std::nullopt;
+    out += static_cast<char>(syntax::hex_value(text[i + 1]) * 16 + syntax::hex_value(text[i + 2]));
+    i += 2;
+  }
+  return out;
+}
+
+std::string escape_user(std::string_view raw) { return escape_with(raw, syntax::kUserUnreserved); }
+std::string escape_password(std::string_view raw) { return escape_with(raw, syntax::kPasswordExtra); }
+std::string escape_param(std::string_view raw) { return escape_with(raw, syntax::kParamUnreserved); }
+std::string escape_header(std::string_view raw) { return escape_with(raw, syntax::kHnvUnreserved); }
+
+}  // namespace siplab::sip

@@ -1,0 +1,66 @@
+// Receiver validation: what a UAS, proxy or registrar does with a request
+// that parsed, before transaction/dialog processing, expressed as the
+// response it would send (RFC 3261 §8.2, §16.3, §10.3); and the checks a
+// UAC or proxy applies to a received response (§8.1.3.3, §16.7, RFC 4475 §3.3.10).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "models/sip/message/message.h"
+
+namespace siplab::sip {
+
+enum class Role : uint8_t { Uas, Proxy, Registrar };
+
+struct ValidationOptions {
+  Role role = Role::Uas;
+  // Option tags this element supports (Require at a UAS/registrar,
+  // Proxy-Require at a proxy; §8.2.2.3, §16.3 step 4).
+  std::vector<std::string> supported_extensions;
+  // Request-URI schemes this element handles (§8.2.2.1, §16.3 step 2).
+  std::vector<std::string> supported_schemes = {"sip", "sips"};
+  // Methods a UAS/registrar implements (§8.2.1); also the Allow it sends.
+  std::vector<std::string> allowed_methods = {"INVITE", "ACK", "CANCEL", "BYE", "OPTIONS"};
+  // Body types a UAS understands (§8.2.3) and therefore requires in Accept.
+  std::vector<std::string> accepted_content_types = {"application/sdp"};
+  // warn-agent of the Warning a 406 carries (§20.43: host or pseudonym).
+  std::string warn_agent = "siplab";
+};
+
+struct Rejection {
+  int status_code = 400;
+  std::string reason;                // reason phrase to send
+  std::vector<Header> extra_headers; // Unsupported, Allow, Accept, Warning ...
+  friend bool operator==(const Rejection&, const Rejection&) = default;
+};
+
+// nullopt: the request may proceed.  Checks in RFC order: version (505),
+// mandatory headers and single-valued header counts (400), CSeq method vs
+// request method (400), Content-Length consistency (400), branch (400),
+// Max-Forwards (483 at a proxy), Request-URI scheme (416), method (405/501),
+// Require / Proxy-Require (420 + Unsupported), REGISTER AOR schemes at a
+// registrar (400), body type (415 + Accept), Accept (406).
+std::optional<Rejection> validate_request(const Message& request, const ValidationOptions& options);
+
+// The response a UAS would send for bytes that did not parse (the error's
+// status code with its reason phrase as Warning-free Rejection).
+Rejection rejection_for(const ParseError& error);
+
+enum class ResponseRole : uint8_t { Uac, Proxy };
+struct ResponseVerdict {
+  bool accept = true;
+  std::string reason;  // why it is dropped
+};
+// A UAC drops a response with more than one Via (§8.1.3.3); a proxy drops
+// one whose next Via (after its own) is unusable, e.g. broadcast (RFC 4475
+// §3.3.10), and one with no Via left to forward to.
+ResponseVerdict validate_response(const Message& response, ResponseRole role);
+
+// Builds the response for a Rejection with make_response() plus its headers.
+Message make_rejection_response(const Message& request, const Rejection& rejection,
+                                std::optional<std::string_view> to_tag = std::nullopt);
+
+}  // namespace siplab::sip

@@ -1,0 +1,144 @@
+// Receiver validation: the response code and reason a UAS, proxy or
+// registrar sends (RFC 3261 §8.2, §16.3, §10.3), and response checks.
+#include <gtest/gtest.h>
+
+#include "models/sip/message/parser.h"
+#include "models/sip/message/serializer.h"
+#include "models/sip/message/validation.h"
+
+namespace siplab::sip {
+namespace {
+
+std::string request(std::string_view method, std::string_view extra = "", std::string_view cseq_method = "",
+                    std::string_view uri = "sip:bob@example.com") {
+  std::string m(method);
+  return m + " " + std::string(uri) + " SIP/2.0\r\n" +
+         "Via: SIP/2.0/UDP a.example.com;branch=z9hG4bK74bf9\r\n"
+         "Max-Forwards: 70\r\n"
+         "To: <sip:bob@example.com>\r\n"
+         "From: <sip:alice@example.com>;tag=1\r\n"
+         "Call-ID: c1@a.example.com\r\n"
+         "CSeq: 1 " + std::string(cseq_method.empty() ? method : cseq_method) + "\r\n" + std::string(extra) +
+         "Content-Length: 0\r\n\r\n";
+}
+
+std::optional<Rejection> check(const std::string& text, Role role, std::vector<std::string> extensions = {}) {
+  auto m = parse_message(text);
+  EXPECT_TRUE(m.ok()) << (m.ok() ? "" : m.error().reason);
+  if (!m.ok()) return Rejection{0, "unparsed", {}};
+  ValidationOptions o;
+  o.role = role;
+  o.supported_extensions = std::move(extensions);
+  return validate_request(*m, o);
+}
+
+TEST(Validation, AcceptsAWellFormedRequest) {
+  EXPECT_EQ(check(request("INVITE"), Role::Uas), std::nullopt);
+  EXPECT_EQ(check(request("INVITE"), Role::Proxy), std::nullopt);
+  EXPECT_EQ(check(request("REGISTER", "", "", "sip:example.com"), Role::Registrar), std::nullopt);
+}
+
+TEST(Validation, MissingAndDuplicateHeaders) {
+  Message m = *parse_message(request("OPTIONS"));
+  m.remove_header("Call-ID");
+  m.remove_header("From");
+  auto r = validate_request(m, ValidationOptions{});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status_code, 400);
+  EXPECT_EQ(r->reason, "Missing From, Call-ID header");
+
+  auto dup = check(request("OPTIONS", "Call-ID: second@x\r\n"), Role::Proxy);
+  ASSERT_TRUE(dup);
+  EXPECT_EQ(dup->status_code, 400);
+  EXPECT_EQ(dup->reason, "Multiple values in single-value header Call-ID");
+}
+
+TEST(Validation, VersionAndCSeqMismatchOnBuiltMessages) {
+  Message m = *parse_message(request("OPTIONS"));
+  m.set_version("SIP/3.0");
+  EXPECT_EQ(validate_request(m, {})->status_code, 505);
+  m.set_version("SIP/2.0");
+  m.set_cseq({1, "INVITE"});
+  auto r = validate_request(m, {});
+  EXPECT_EQ(r->status_code, 400);
+  EXPECT_EQ(r->reason, "CSeq method does not match request method");
+  m.set_cseq({1, "OPTIONS"});
+  m.set_body_raw("xyz");  // Content-Length says 0
+  EXPECT_EQ(validate_request(m, {})->reason, "Content-Length does not match the body");
+}
+
+TEST(Validation, ProxyMaxForwardsAndProxyRequire) {
+  auto zero = check(request("INVITE", "").replace(request("INVITE").find("70"), 2, "0"), Role::Proxy);
+  ASSERT_TRUE(zero);
+  EXPECT_EQ(zero->status_code, 483);
+  EXPECT_EQ(zero->reason, "Too Many Hops");
+  auto pr = check(request("INVITE", "Proxy-Require: foo, bar\r\n"), Role::Proxy, {"bar"});
+  ASSERT_TRUE(pr);
+  EXPECT_EQ(pr->status_code, 420);
+  EXPECT_EQ(pr->extra_headers, (std::vector<Header>{Header("Unsupported", "foo")}));
+  // A UAS does not look at Proxy-Require.
+  EXPECT_EQ(check(request("INVITE", "Proxy-Require: foo\r\n"), Role::Uas), std::nullopt);
+}
+
+TEST(Validation, UasMethodSchemeRequireBody) {
+  auto unknown = check(request("FOO"), Role::Uas);
+  EXPECT_EQ(unknown->status_code, 501);
+  EXPECT_EQ(unknown->extra_headers[0].value, "INVITE, ACK, CANCEL, BYE, OPTIONS");
+  auto known = check(request("SUBSCRIBE"), Role::Uas);
+  EXPECT_EQ(known->status_code, 405);
+  EXPECT_EQ(known->reason, "Method Not Allowed");
+  EXPECT_EQ(check(request("OPTIONS", "", "", "tel:+15551234"), Role::Uas)->status_code, 416);
+  auto req = check(request("INVITE", "Require: 100rel, timer\r\n"), Role::Uas, {"timer"});
+  EXPECT_EQ(req->status_code, 420);
+  EXPECT_EQ(req->extra_headers[0].value, "100rel");
+  EXPECT_EQ(check(request("ACK", "Require: 100rel\r\n"), Role::Uas), std::nullopt);
+
+  std::string with_body = request("INVITE", "Content-Type: text/plain\r\n");
+  with_body.replace(with_body.find("Content-Length: 0"), 17, "Content-Length: 2");
+  with_body += "hi";
+  auto media = check(with_body, Role::Uas);
+  EXPECT_EQ(media->status_code, 415);
+  EXPECT_EQ(media->extra_headers, (std::vector<Header>{Header("Accept", "application/sdp")}));
+
+  auto accept = check(request("INVITE", "Accept: text/plain\r\n"), Role::Uas);
+  EXPECT_EQ(accept->status_code, 406);
+  EXPECT_EQ(accept->extra_headers[0].value, "399 siplab \"Supported types: application/sdp\"");
+  EXPECT_EQ(check(request("INVITE", "Accept: application/*\r\n"), Role::Uas), std::nullopt);
+}
+
+TEST(Validation, RegistrarWantsSipAor) {
+  auto r = check(request("REGISTER", "", "", "sip:example.com").replace(
+                     request("REGISTER", "", "", "sip:example.com").find("<sip:bob@example.com>"), 21, "<tel:+1555>"),
+                 Role::Registrar);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status_code, 400);
+  EXPECT_EQ(r->reason, "Address-of-record in To must be a SIP or SIPS URI");
+}
+
+TEST(Validation, RejectionResponseCarriesExtraHeaders) {
+  Message req = *parse_message(request("INVITE", "Require: 100rel\r\n"));
+  auto r = validate_request(req, {});
+  Message resp = make_rejection_response(req, *r, "t1");
+  std::string text = serialize(resp);
+  EXPECT_EQ(text.substr(0, text.find("\r\n")), "SIP/2.0 420 Bad Extension");
+  EXPECT_NE(text.find("To: <sip:bob@example.com>;tag=t1\r\nFrom:"), std::string::npos);
+  EXPECT_NE(text.find("Unsupported: 100rel\r\nContent-Length: 0\r\n\r\n"), std::string::npos);
+  EXPECT_EQ(rejection_for(ParseError{3, "x", 505}).reason, "Version Not Supported");
+}
+
+TEST(Validation, Responses) {
+  auto two = parse_message(
+      "SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP me;branch=z9hG4bK1\r\nVia: SIP/2.0/UDP 192.0.2.9;branch=z9hG4bK2\r\n"
+      "CSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n");
+  ASSERT_TRUE(two.ok());
+  EXPECT_FALSE(validate_response(*two, ResponseRole::Uac).accept);
+  EXPECT_TRUE(validate_response(*two, ResponseRole::Proxy).accept);
+  auto one = parse_message("SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP me;branch=z9hG4bK1\r\nContent-Length: 0\r\n\r\n");
+  EXPECT_TRUE(validate_response(*one, ResponseRole::Uac).accept);
+  auto v = validate_response(*one, ResponseRole::Proxy);
+  EXPECT_FALSE(v.accept);
+  EXPECT_EQ(v.reason, "no Via left to forward the response to");
+}
+
+}  // namespace
+}  // namespace siplab::sip
