@@ -1,0 +1,26 @@
+// The identifying fields of a SIP message that every sip.send / sip.recv /
+// sip.drop trace event carries (trace.jsonl contract).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "models/sip/message/message.h"
+
+namespace siplab::sip {
+
+struct MessageSummary {
+  std::string first_line;  // "INVITE sip:ivan@domain.ru SIP/2.0" / "SIP/2.0 180 Ringing"
+  std::string call_id;
+  std::string cseq;        // "1 INVITE"
+  std::string branch;      // top Via
+  std::string from_tag;    // empty when absent
+  std::string to_tag;      // empty when absent
+};
+
+MessageSummary summarize(const Message& message);
+// For bytes that did not parse: the first line (up to CRLF, at most 200
+// bytes) and nothing else.
+MessageSummary summarize_unparsed(std::string_view bytes);
+
+}  // namespace siplab::sip

@@ -1,0 +1,33 @@
+// The Via rules of the transport layer: stamping received/rport on arrival
+// (RFC 3261 §18.2.1, RFC 3581 §4), choosing where a response goes
+// (§18.2.2, RFC 3581 §4), and checking that a response's top Via is ours
+// (§18.1.2).
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "models/common/address.h"
+#include "models/sip/message/header_values.h"
+
+namespace siplab::sip {
+
+// §18.2.1: add `received` when the sent-by host is not the packet's source
+// address; RFC 3581 §4: when `rport` is present without a value, set it to
+// the source port and add `received` even if the host matches.
+void stamp_received(Via& via, const Endpoint& source);
+
+// §18.2.2 / RFC 3581 §4: where a response to a request carrying `via`
+// (already stamped) goes when it is not sent on the request's connection.
+// maddr → that address; received → received address and the rport value
+// if present, else the sent-by port; otherwise the sent-by address.  Port
+// defaults to 5060.  nullopt when the address is a host name (the RFC 3263
+// §5 lookup belongs to the layer above) or not parseable.
+std::optional<Endpoint> response_destination(const Via& via, Transport transport);
+
+// §18.1.2: does the top Via of a received response name us (host equal to
+// our address text or `sent_by_host`, port equal to `port`, 5060 when absent)?
+bool via_is_ours(const Via& via, const IpAddress& address, uint16_t port,
+                 const std::string& sent_by_host);
+
+}  // namespace siplab::sip

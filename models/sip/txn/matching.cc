@@ -1,0 +1,75 @@
+#include "models/sip/txn/matching.h"
+
+#include <cctype>
+
+#include "models/sip/transport/branch.h"
+
+namespace siplab::sip {
+
+std::string client_key(std::string_view branch, std::string_view method) {
+  std::string key;
+  key.reserve(branch.size() + method.size() + 1);
+  key.append(branch).push_back('\n');
+  key.append(method);
+  return key;
+}
+
+std::optional<std::string> client_key(const Message& response) {
+  const auto via = response.top_via();
+  const auto cseq = response.cseq();
+  if (!via || !cseq) return std::nullopt;
+  const auto branch = via->branch();
+  if (!branch) return std::nullopt;
+  return client_key(*branch, cseq->method);
+}
+
+std::optional<std::string> server_key(const Message& request,
+                                      std::optional<std::string_view> method_override) {
+  const auto via = request.top_via();
+  if (!via) return std::nullopt;
+  const auto branch = via->branch();
+  if (!branch || !is_rfc3261_branch(*branch)) return std::nullopt;
+  std::string_view method = method_override ? *method_override : request.method();
+  if (method == "ACK") method = "INVITE";
+  std::string key;
+  key.append(*branch).push_back('\n');
+  // sent-by host compares case-insensitively (hosts are case-insensitive).
+  for (char c : via->sent_by()) key.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  key.push_back('\n');
+  key.append(method);
+  return key;
+}
+
+namespace {
+
+// The fields every RFC 2543 comparison shares: Request-URI, From tag,
+// Call-ID, CSeq number and top Via.
+bool common_2543_fields_match(const Message& a, const Message& b) {
+  if (!uri_equivalent(a.request_uri(), b.request_uri())) return false;
+  if (a.from_tag() != b.from_tag()) return false;
+  if (a.call_id() != b.call_id()) return false;
+  const auto ca = a.cseq();
+  const auto cb = b.cseq();
+  if (!ca || !cb || ca->number != cb->number) return false;
+  return a.top_via() == b.top_via();
+}
+
+}  // namespace
+
+bool rfc2543_matches(const Message& original, std::string_view response_to_tag, const Message& incoming) {
+  if (!common_2543_fields_match(original, incoming)) return false;
+  const std::string incoming_to_tag = incoming.to_tag().value_or("");
+  if (incoming.method() == "ACK") {
+    return original.method() == "INVITE" && incoming_to_tag == response_to_tag;
+  }
+  if (incoming.method() != original.method()) return false;
+  return incoming_to_tag == original.to_tag().value_or("");
+}
+
+bool rfc2543_cancel_matches(const Message& invite, const Message& cancel) {
+  if (invite.method() != "INVITE") return false;
+  if (!common_2543_fields_match(invite, cancel)) return false;
+  return cancel.to_tag().value_or("") == invite.to_tag().value_or("");
+}
+
+}  // namespace siplab::sip

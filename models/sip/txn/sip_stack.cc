@@ -1,0 +1,491 @@
+// SipStack: inbound dispatch, TU commands, timers and event plumbing.  The
+// client and server state machines live in client_transactions.cc and
+// server_transactions.cc.
+#include "models/sip/txn/sip_stack.h"
+
+#include <algorithm>
+
+#include "models/sip/message/serializer.h"
+#include "models/sip/transport/branch.h"
+#include "models/sip/transport/via_rules.h"
+#include "models/sip/txn/matching.h"
+
+namespace siplab::sip {
+
+SipStack::SipStack(SipStackConfig config, Random& random)
+    : config_(std::move(config)), random_(random), transport_(config_.transport) {
+  // Message events join the stack's own trace stream so their order relative
+  // to state changes and timer firings is the order they happened in.
+  transport_.set_observer([this](MessageEvent&& e) { trace(TraceEvent{std::move(e)}); });
+}
+
+void SipStack::set_trace_observer(std::function<void(TraceEvent&&)> observer) {
+  trace_observer_ = std::move(observer);
+}
+
+void SipStack::trace(TraceEvent&& event) {
+  if (trace_observer_) {
+    trace_observer_(std::move(event));
+  } else {
+    trace_.push_back(std::move(event));
+  }
+}
+
+std::optional<TuEvent> SipStack::poll_event() {
+  if (events_.empty()) return std::nullopt;
+  TuEvent e = std::move(events_.front());
+  events_.pop_front();
+  return e;
+}
+
+std::optional<TraceEvent> SipStack::poll_trace() {
+  if (trace_.empty()) return std::nullopt;
+  TraceEvent e = std::move(trace_.front());
+  trace_.pop_front();
+  return e;
+}
+
+std::optional<TxnState> SipStack::state(TxnId id) const {
+  auto it = txns_.find(id);
+  if (it == txns_.end()) return std::nullopt;
+  return it->second.state;
+}
+
+const Message* SipStack::request(TxnId id) const {
+  auto it = txns_.find(id);
+  return it == txns_.end() ? nullptr : &it->second.request;
+}
+
+// ---------------------------------------------------------------- inbound
+
+void SipStack::handle_datagram(Instant now, const Endpoint& from, const Endpoint& to,
+                               std::string_view bytes) {
+  if (auto received = transport_.receive_datagram(now, from, to, bytes)) {
+    on_received(now, std::move(*received));
+  }
+}
+
+ConnectionId SipStack::handle_connection_accepted(Instant, Transport transport, const Endpoint& remote,
+                                                  const Endpoint& local) {
+  return transport_.accept(transport, remote, local);
+}
+
+void SipStack::handle_stream(Instant now, ConnectionId connection, std::string_view bytes) {
+  stream_batch_.clear();
+  const bool healthy = transport_.receive_stream(now, connection, bytes, stream_batch_);
+  // Messages framed before a failure are still delivered.
+  std::vector<Received> batch = std::move(stream_batch_);
+  stream_batch_.clear();
+  for (Received& r : batch) on_received(now, std::move(r));
+  if (!healthy) handle_connection_closed(now, connection, true);
+}
+
+void SipStack::handle_connection_closed(Instant now, ConnectionId connection, bool failed) {
+  transport_.close(connection);
+  if (!failed) return;  // §18.1.1: responses may still come over a new connection
+  std::vector<TxnId> hit;
+  for (auto& [id, txn] : txns_) {
+    if (txn.connection == connection) hit.push_back(id);
+  }
+  std::sort(hit.begin(), hit.end());  // deterministic order
+  for (TxnId id : hit) {
+    auto it = txns_.find(id);
+    if (it == txns_.end()) continue;
+    Txn& txn = it->second;
+    if (is_client(txn.kind)) {
+      if (txn.moved_for_size && (txn.state == TxnState::Calling || txn.state == TxnState::Trying)) {
+        client_retry_over_udp(now, txn);
+      } else if (txn.state == TxnState::Calling || txn.state == TxnState::Trying ||
+                 txn.state == TxnState::Proceeding) {
+        client_fail(now, txn, ResponseOrigin::TransportError);
+      }
+    } else if (txn.last_status != 0 && txn.state != TxnState::Confirmed) {
+      server_fail(now, txn, ServerFailure::TransportError);
+    }
+  }
+}
+
+void SipStack::handle_unreachable(Instant now, Transport transport, const Endpoint& destination) {
+  std::vector<TxnId> hit;
+  for (auto& [id, txn] : txns_) {
+    if (txn.transport == transport && txn.destination == destination && !txn.connection) hit.push_back(id);
+  }
+  std::sort(hit.begin(), hit.end());
+  for (TxnId id : hit) {
+    auto it = txns_.find(id);
+    if (it == txns_.end()) continue;
+    Txn& txn = it->second;
+    if (is_client(txn.kind)) {
+      if (txn.state == TxnState::Calling || txn.state == TxnState::Trying ||
+          txn.state == TxnState::Proceeding) {
+        client_fail(now, txn, ResponseOrigin::TransportError);
+      }
+    } else if (txn.last_status != 0 && txn.state != TxnState::Confirmed) {
+      server_fail(now, txn, ServerFailure::TransportError);
+    }
+  }
+}
+
+void SipStack::on_received(Instant now, Received&& received) {
+  if (received.message.is_request()) {
+    on_request(now, std::move(received));
+  } else {
+    on_response(now, std::move(received));
+  }
+}
+
+void SipStack::on_response(Instant now, Received&& r) {
+  // §18.1.2: the top Via must carry the sent-by we insert; otherwise the
+  // response was misrouted and is silently discarded.
+  const auto via = r.message.top_via();
+  const uint16_t our_port = transport_.local_endpoint(r.from.transport).port;
+  if (!via || !via_is_ours(*via, config_.transport.address, our_port, config_.transport.sent_by_host)) {
+    ++counters_.via_mismatches;
+    transport_.record_drop(now, r, DropCause::ViaMismatch, "top Via sent-by is not this node");
+    return;
+  }
+  const ResponseRole role =
+      config_.validation.role == Role::Proxy ? ResponseRole::Proxy : ResponseRole::Uac;
+  const ResponseVerdict verdict = validate_response(r.message, role);
+  if (!verdict.accept) {
+    ++counters_.invalid_responses;
+    transport_.record_drop(now, r, DropCause::Invalid, verdict.reason);
+    return;
+  }
+  if (const auto key = client_key(r.message)) {
+    if (auto it = client_index_.find(*key); it != client_index_.end()) {
+      client_on_response(now, txns_.at(it->second), std::move(r.message));
+      return;
+    }
+  }
+  events_.push_back(StrayResponse{std::move(r.message), r.from});
+}
+
+SipStack::Txn* SipStack::find_server_txn(const Message& request) {
+  if (const auto key = server_key(request)) {
+    auto it = server_index_.find(*key);
+    return it == server_index_.end() ? nullptr : &txns_.at(it->second);
+  }
+  for (TxnId id : rfc2543_server_txns_) {
+    Txn& txn = txns_.at(id);
+    if (rfc2543_matches(txn.request, txn.response_to_tag, request)) return &txn;
+  }
+  return nullptr;
+}
+
+std::optional<TxnId> SipStack::find_cancelled_invite(const Message& cancel) {
+  // §9.2: the §17.2.3 rules, with the CANCEL looking for the INVITE's key.
+  if (const auto key = server_key(cancel, "INVITE")) {
+    auto it = server_index_.find(*key);
+    if (it == server_index_.end()) return std::nullopt;
+    return it->second;
+  }
+  for (TxnId id : rfc2543_server_txns_) {
+    const Txn& txn = txns_.at(id);
+    if (txn.kind == TxnKind::InviteServer && rfc2543_cancel_matches(txn.request, cancel)) return id;
+  }
+  return std::nullopt;
+}
+
+void SipStack::on_request(Instant now, Received&& r) {
+  Message& request = r.message;
+  // §18.2.1 / RFC 3581 §4: note where the request really came from.
+  if (auto via = request.top_via()) {
+    stamp_received(*via, r.from.source);
+    request.set_top_via(*via);
+  }
+  if (Txn* txn = find_server_txn(request)) {
+    server_on_retransmission(now, *txn, request);
+    return;
+  }
+  const bool is_ack = request.method() == "ACK";
+  if (config_.validate_requests) {
+    if (auto rejection = validate_request(request, config_.validation)) {
+      if (is_ack) {
+        // §17: no response is ever sent to an ACK.
+        transport_.record_drop(now, r, DropCause::Invalid, rejection->reason);
+      } else {
+        reject_request(now, r, *rejection);
+      }
+      return;
+    }
+  }
+  if (is_ack) {
+    // An ACK matching no transaction: the 2xx ACK, for the UA core (§17.2.3).
+    events_.push_back(RequestReceived{kNoTxn, std::move(request), r.from, std::nullopt});
+    return;
+  }
+  const bool invite = request.method() == "INVITE";
+  std::string branch;
+  if (auto via = request.top_via()) {
+    if (auto b = via->branch()) branch = *b;
+  }
+  Txn& txn = create_txn(now, invite ? TxnKind::InviteServer : TxnKind::NonInviteServer,
+                        invite ? TxnState::Proceeding : TxnState::Trying, branch, request.method());
+  txn.from = r.from;
+  txn.transport = r.from.transport;
+  txn.connection = r.from.connection;
+  if (auto key = server_key(request)) {
+    txn.key = std::move(*key);
+    server_index_.emplace(txn.key, txn.id);
+  } else {
+    rfc2543_server_txns_.push_back(txn.id);
+  }
+  std::optional<TxnId> cancels;
+  if (request.method() == "CANCEL") cancels = find_cancelled_invite(request);
+  txn.request = request;
+  const TxnId id = txn.id;
+  events_.push_back(RequestReceived{id, std::move(request), r.from, cancels});
+  if (invite) {
+    Txn& t = txns_.at(id);
+    if (config_.timers.immediate_trying) {
+      // §16.2 / §17.2.1: a proxy answers 100 at once.
+      send_response(now, id, make_response(t.request, 100));
+    } else {
+      arm(t, t.trying_timer, now + config_.timers.trying_delay, TimerName::Trying);
+    }
+  }
+}
+
+void SipStack::reject_request(Instant now, const Received& r, const Rejection& rejection) {
+  ++counters_.rejected_requests;
+  Message response = make_rejection_response(r.message, rejection);
+  std::string wire = serialize(response);
+  const MessageSummary summary = summarize(response);
+  Transport transport = r.from.transport;
+  std::optional<Endpoint> destination;
+  std::optional<ConnectionId> connection;
+  route_response(now, response, &r.from, std::move(wire), summary, false, transport, destination,
+                 connection);
+}
+
+// ---------------------------------------------------------------- outbound
+
+std::string SipStack::prepare_request(Message& request, Target& target, std::string_view branch) {
+  request.push_via(transport_.make_via(target.transport, branch));
+  std::string wire = serialize(request);
+  const Transport chosen = transport_.transport_for_request(target.transport, wire.size());
+  if (chosen != target.transport) {
+    // §18.1.1: too big for UDP; the Via must name the transport really used.
+    target.transport = chosen;
+    request.set_top_via(transport_.make_via(chosen, branch));
+    wire = serialize(request);
+  }
+  return wire;
+}
+
+static std::optional<std::string> check_request(const Message& request) {
+  if (!request.is_request()) return "not a request";
+  if (!request.call_id()) return "request has no Call-ID";
+  const auto cseq = request.cseq();
+  if (!cseq) return "request has no CSeq";
+  if (cseq->method != request.method()) return "CSeq method differs from the request method";
+  return std::nullopt;
+}
+
+SendResult SipStack::send_request(Instant now, Message request, const Target& target_in) {
+  if (auto error = check_request(request)) return SendResult{kNoTxn, *error};
+  if (request.method() == "ACK") {
+    return SendResult{kNoTxn, "ACK is not sent in a transaction (use send_stateless_request)"};
+  }
+  if (is_reliable(target_in.transport) && !config_.transport.tcp_enabled) {
+    return SendResult{kNoTxn, "stream transport requested but TCP is disabled"};
+  }
+  Target target = target_in;
+  std::string branch = make_branch(random_);
+  std::string wire = prepare_request(request, target, branch);
+  const bool invite = request.method() == "INVITE";
+  Txn& txn = create_txn(now, invite ? TxnKind::InviteClient : TxnKind::NonInviteClient,
+                        invite ? TxnState::Calling : TxnState::Trying, branch, request.method());
+  txn.key = client_key(branch, request.method());
+  client_index_.emplace(txn.key, txn.id);
+  txn.transport = target.transport;
+  txn.moved_for_size = target.transport != target_in.transport;
+  txn.destination = target.destination;
+  txn.wire = std::move(wire);
+  txn.wire_summary = summarize(request);
+  txn.request = std::move(request);
+  send_client_wire(now, txn, false);
+  arm_retransmission(now, txn);
+  // §17.1.1.2 / §17.1.2.2: Timer B / F run on every transport.
+  arm(txn, txn.timeout_timer, now + (invite ? config_.timers.timer_b() : config_.timers.timer_f()),
+      invite ? TimerName::B : TimerName::F);
+  return SendResult{txn.id, {}};
+}
+
+SendResult SipStack::send_cancel(Instant now, TxnId invite_id) {
+  auto it = txns_.find(invite_id);
+  if (it == txns_.end() || it->second.kind != TxnKind::InviteClient) {
+    return SendResult{kNoTxn, "no INVITE client transaction with that id"};
+  }
+  Txn& invite = it->second;
+  // §9.1: a CANCEL only after a provisional response, and not once a final
+  // response has arrived.
+  if (invite.state != TxnState::Proceeding) {
+    return SendResult{kNoTxn, std::string("INVITE transaction is ") + std::string(state_name(invite.state)) +
+                                  ", not Proceeding"};
+  }
+  const Message& inv = invite.request;
+  Message cancel = Message::request("CANCEL", inv.request_uri());
+  // §9.1: the CANCEL's single Via equals the INVITE's top Via (same branch).
+  cancel.push_via(*inv.top_via());
+  for (HeaderId id : {HeaderId::From, HeaderId::To, HeaderId::CallId}) {
+    if (auto v = inv.header(id)) cancel.add_header(canonical_name(id), *v);
+  }
+  cancel.set_cseq(CSeq{inv.cseq()->number, "CANCEL"});
+  for (const Header& h : inv.headers()) {
+    if (h.id == HeaderId::Route) cancel.add_header(h.name, h.value);
+  }
+  cancel.set_max_forwards(70);
+  cancel.set_body({});
+  const std::string branch(*inv.top_via()->branch());
+  Txn& txn = create_txn(now, TxnKind::NonInviteClient, TxnState::Trying, branch, "CANCEL");
+  txn.key = client_key(branch, "CANCEL");
+  client_index_.emplace(txn.key, txn.id);
+  const Txn& inv_txn = txns_.at(invite_id);  // create_txn may rehash
+  txn.transport = inv_txn.transport;
+  txn.destination = inv_txn.destination;
+  txn.connection = inv_txn.connection;
+  txn.wire = serialize(cancel);
+  txn.wire_summary = summarize(cancel);
+  txn.request = std::move(cancel);
+  send_client_wire(now, txn, false);
+  arm_retransmission(now, txn);
+  arm(txn, txn.timeout_timer, now + config_.timers.timer_f(), TimerName::F);
+  return SendResult{txn.id, {}};
+}
+
+SendResult SipStack::send_stateless_request(Instant now, Message request, const Target& target_in,
+                                            std::string_view branch) {
+  if (auto error = check_request(request)) return SendResult{kNoTxn, *error};
+  Target target = target_in;
+  const std::string fresh = branch.empty() ? make_branch(random_) : std::string(branch);
+  std::string wire = prepare_request(request, target, fresh);
+  transport_.send(now, target.transport, target.destination, std::nullopt, std::move(wire),
+                  summarize(request), false);
+  return SendResult{};
+}
+
+SendResult SipStack::send_stateless_response(Instant now, Message response,
+                                             const std::optional<InboundContext>& path) {
+  if (!response.is_response()) return SendResult{kNoTxn, "not a response"};
+  Transport transport = path ? path->transport : Transport::Udp;
+  if (!path) {
+    if (auto via = response.top_via()) {
+      if (auto t = parse_transport(via->transport)) transport = *t;
+    }
+  }
+  std::optional<Endpoint> destination;
+  std::optional<ConnectionId> connection;
+  std::string wire = serialize(response);
+  const MessageSummary summary = summarize(response);
+  if (!route_response(now, response, path ? &*path : nullptr, std::move(wire), summary, false, transport,
+                      destination, connection)) {
+    return SendResult{kNoTxn, "no route for the response (top Via has no usable address)"};
+  }
+  return SendResult{};
+}
+
+bool SipStack::route_response(Instant now, const Message& response, const InboundContext* from,
+                              std::string wire, const MessageSummary& summary, bool retransmit,
+                              Transport& transport, std::optional<Endpoint>& destination,
+                              std::optional<ConnectionId>& connection) {
+  // §18.2.2: reliable transport → the connection the request came on, if it
+  // is still open; otherwise a new connection to received/sent-by.
+  if (from && from->connection && transport_.is_open(*from->connection)) {
+    transport = from->transport;
+    destination = from->source;
+    connection = transport_.send(now, transport, from->source, from->connection, std::move(wire), summary,
+                                 retransmit);
+    return true;
+  }
+  const auto via = response.top_via();
+  std::optional<Endpoint> dest = via ? response_destination(*via, transport) : std::nullopt;
+  if (!dest) {
+    ++counters_.unroutable_responses;
+    return false;
+  }
+  destination = dest;
+  connection = transport_.send(now, transport, *dest, std::nullopt, std::move(wire), summary, retransmit);
+  return true;
+}
+
+// ---------------------------------------------------------------- common
+
+SipStack::Txn& SipStack::create_txn(Instant now, TxnKind kind, TxnState initial, std::string branch,
+                                    std::string_view method) {
+  const TxnId id = next_id_++;
+  Txn& txn = txns_[id];
+  txn.id = id;
+  txn.kind = kind;
+  txn.state = initial;
+  txn.trace_id.reserve(branch.size() + method.size() + 8);
+  txn.trace_id.append(branch.empty() ? "rfc2543-" + std::to_string(id) : branch)
+      .append("/")
+      .append(method)
+      .append(is_client(kind) ? "/client" : "/server");
+  trace(TxnStateChange{now, txn.trace_id, initial, initial, true});
+  return txn;
+}
+
+void SipStack::set_state(Instant now, Txn& txn, TxnState to) {
+  if (txn.state == to) return;
+  trace(TxnStateChange{now, txn.trace_id, txn.state, to, false});
+  txn.state = to;
+}
+
+void SipStack::arm(Txn& txn, std::optional<TimerKey>& slot, Instant at, TimerName timer) {
+  timers_.cancel(slot);
+  slot = timers_.arm(at, txn.id, timer);
+}
+
+void SipStack::cancel_timers(Txn& txn) {
+  timers_.cancel(txn.retransmit_timer);
+  timers_.cancel(txn.timeout_timer);
+  timers_.cancel(txn.linger_timer);
+  timers_.cancel(txn.trying_timer);
+}
+
+void SipStack::terminate(Instant now, Txn& txn) {
+  cancel_timers(txn);
+  set_state(now, txn, TxnState::Terminated);
+  if (!txn.key.empty()) {
+    auto& index = is_client(txn.kind) ? client_index_ : server_index_;
+    auto it = index.find(txn.key);
+    if (it != index.end() && it->second == txn.id) index.erase(it);
+  } else if (!is_client(txn.kind)) {
+    std::erase(rfc2543_server_txns_, txn.id);
+  }
+  events_.push_back(TxnTerminated{txn.id, txn.kind});
+  txns_.erase(txn.id);
+}
+
+bool SipStack::linger_or_terminate(Instant now, Txn& txn, Duration wait, TimerName timer) {
+  if (wait <= Duration::zero()) {
+    terminate(now, txn);
+    return false;
+  }
+  arm(txn, txn.linger_timer, now + wait, timer);
+  return true;
+}
+
+void SipStack::handle_timeout(Instant now) {
+  while (auto key = timers_.pop_due(now)) fire(now, *key);
+}
+
+void SipStack::fire(Instant now, const TimerKey& key) {
+  auto it = txns_.find(key.txn);
+  if (it == txns_.end()) return;
+  Txn& txn = it->second;
+  // The popped timer is no longer in the queue: clear the slot holding it.
+  for (auto* slot : {&txn.retransmit_timer, &txn.timeout_timer, &txn.linger_timer, &txn.trying_timer}) {
+    if (*slot && slot->value().seq == key.seq) slot->reset();
+  }
+  if (is_client(txn.kind)) {
+    client_on_timer(now, txn, key.timer);
+  } else {
+    server_on_timer(now, txn, key.timer);
+  }
+}
+
+}  // namespace siplab::sip

@@ -1,0 +1,207 @@
+// One SIP node's transport and transaction layers (RFC 3261 §17, §18) as a
+// sans-IO core.  The UA core / proxy core sit on top (the "TU"); a driver
+// (ns-3 runtime, the in-memory test network, live sockets) sits below.
+//
+// Driving contract (DESIGN.md): after every input — handle_* or a TU
+// command — drain poll_transmit(), poll_close(), poll_event() and
+// poll_trace(), then re-arm one timer at poll_timeout() and call
+// handle_timeout(now) when it is reached.
+#pragma once
+
+#include <deque>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "models/common/random.h"
+#include "models/common/time.h"
+#include "models/sip/message/message.h"
+#include "models/sip/message/validation.h"
+#include "models/sip/transport/transport_layer.h"
+#include "models/sip/txn/events.h"
+#include "models/sip/txn/timer_config.h"
+#include "models/sip/txn/timer_queue.h"
+
+namespace siplab::sip {
+
+struct SipStackConfig {
+  TransportConfig transport;
+  TimerConfig timers;
+  // Receiver validation of every new request (§8.2, §16.3) with the
+  // message layer's rules; failures are answered statelessly with the
+  // rejection response (never for ACK, §17.2.3 / §8.2: no response to ACK).
+  bool validate_requests = true;
+  ValidationOptions validation;
+};
+
+struct SendResult {
+  TxnId txn = kNoTxn;  // the client transaction (send_request / send_cancel)
+  std::string error;   // empty on success
+  bool ok() const { return error.empty(); }
+};
+
+struct StackCounters {
+  uint64_t rejected_requests = 0;     // answered by validation (400-class)
+  uint64_t absorbed_requests = 0;     // retransmissions a server transaction absorbed
+  uint64_t absorbed_responses = 0;    // retransmitted finals a client transaction absorbed
+  uint64_t via_mismatches = 0;        // responses whose top Via is not ours (§18.1.2)
+  uint64_t invalid_responses = 0;     // responses validate_response rejected
+  uint64_t unroutable_responses = 0;  // responses we could not find a destination for
+};
+
+class SipStack {
+ public:
+  SipStack(SipStackConfig config, Random& random);
+  SipStack(const SipStack&) = delete;
+  SipStack& operator=(const SipStack&) = delete;
+
+  // ---- driver inputs ----
+  void handle_datagram(Instant now, const Endpoint& from, const Endpoint& to, std::string_view bytes);
+  // An incoming stream connection; the returned id names it from now on.
+  ConnectionId handle_connection_accepted(Instant now, Transport transport, const Endpoint& remote,
+                                          const Endpoint& local);
+  void handle_stream(Instant now, ConnectionId connection, std::string_view bytes);
+  // The connection closed; `failed` when it never opened or was reset —
+  // transactions waiting on it get a transport error (§17.1.4, §17.2.4).
+  void handle_connection_closed(Instant now, ConnectionId connection, bool failed);
+  // A datagram to `destination` was reported unreachable (ICMP, §17.1.4).
+  void handle_unreachable(Instant now, Transport transport, const Endpoint& destination);
+  void handle_timeout(Instant now);
+
+  // ---- outputs ----
+  std::optional<Transmit> poll_transmit() { return transport_.poll_transmit(); }
+  std::optional<ConnectionId> poll_close() { return transport_.poll_close(); }
+  std::optional<Instant> poll_timeout() const { return timers_.next(); }
+  std::optional<TuEvent> poll_event();
+  std::optional<TraceEvent> poll_trace();
+
+  // ---- TU commands ----
+  // Starts a client transaction: pushes our Via (fresh branch, sent-by,
+  // rport), applies the §18.1.1 size rule, sends, arms Timers A/B or E/F.
+  SendResult send_request(Instant now, Message request, const Target& target);
+  // Builds the CANCEL for INVITE client transaction `invite` (§9.1: same
+  // Request-URI, Call-ID, From, To, CSeq number, Route and top Via) and
+  // sends it in its own non-INVITE client transaction to the same place.
+  // Only after a provisional response arrived (§9.1).
+  SendResult send_cancel(Instant now, TxnId invite);
+  // Sends a response in server transaction `txn` (§17.2.1, §17.2.2).
+  SendResult send_response(Instant now, TxnId txn, Message response);
+  // Outside any transaction: the ACK for a 2xx, a stateless proxy's
+  // forwarded request (§16.11).  Pushes our Via with `branch` (a fresh one
+  // when empty).
+  SendResult send_stateless_request(Instant now, Message request, const Target& target,
+                                    std::string_view branch = {});
+  // Outside any transaction: 2xx retransmissions of a UAS core (§13.3.1.4),
+  // a stateless proxy's forwarded response.  Routed by the top Via
+  // (§18.2.2); on `path`'s connection when it is still open.
+  SendResult send_stateless_response(Instant now, Message response,
+                                     const std::optional<InboundContext>& path = std::nullopt);
+
+  // ---- queries ----
+  std::optional<TxnState> state(TxnId txn) const;
+  // The request of a live transaction (client: as sent, with our Via;
+  // server: as received, Via stamped).
+  const Message* request(TxnId txn) const;
+  std::size_t transaction_count() const { return txns_.size(); }
+  const TransportCounters& transport_counters() const { return transport_.counters(); }
+  const StackCounters& counters() const { return counters_; }
+  const SipStackConfig& config() const { return config_; }
+  // Trace events go to `observer` as they happen instead of the poll_trace queue.
+  void set_trace_observer(std::function<void(TraceEvent&&)> observer);
+
+ private:
+  struct Txn {
+    TxnId id = kNoTxn;
+    TxnKind kind = TxnKind::InviteClient;
+    TxnState state = TxnState::Calling;
+    std::string trace_id;  // "<branch>/<METHOD>/client|server"
+    std::string key;       // index key (client_key / server_key); empty for RFC 2543 server txns
+    Message request;
+    // Where our messages go: client → the request's destination; server →
+    // the response's (decided at the first response, §18.2.2).
+    Transport transport = Transport::Udp;
+    std::optional<Endpoint> destination;
+    std::optional<ConnectionId> connection;
+    // Client: the request was meant for UDP and moved to TCP by the size
+    // rule; a failed connection falls back to UDP (§18.1.1).
+    bool moved_for_size = false;
+    // What a retransmission re-sends: the request (client), the ACK for a
+    // non-2xx (INVITE client, Completed), the last response (server).
+    std::string wire;
+    MessageSummary wire_summary;
+    std::string ack_wire;
+    MessageSummary ack_summary;
+    InboundContext from;           // server: how the request arrived
+    int last_status = 0;           // server: last response code sent
+    std::string response_to_tag;   // server: To tag of our responses (RFC 2543 ACK match)
+    Duration interval{};           // current retransmission interval (A, E, G)
+    int retransmits = 0;
+    std::optional<TimerKey> retransmit_timer;  // A, E, G
+    std::optional<TimerKey> timeout_timer;     // B, F, H
+    std::optional<TimerKey> linger_timer;      // D, K, I, J
+    std::optional<TimerKey> trying_timer;      // §17.2.1 200 ms 100 Trying
+  };
+
+  // inbound dispatch
+  void on_received(Instant now, Received&& received);
+  void on_request(Instant now, Received&& received);
+  void on_response(Instant now, Received&& received);
+  Txn* find_server_txn(const Message& request);
+  std::optional<TxnId> find_cancelled_invite(const Message& cancel);
+
+  // client machines (client_transactions.cc)
+  void client_on_response(Instant now, Txn& txn, Message&& response);
+  void client_on_timer(Instant now, Txn& txn, TimerName timer);
+  void client_fail(Instant now, Txn& txn, ResponseOrigin origin);
+  void client_retry_over_udp(Instant now, Txn& txn);
+  void arm_retransmission(Instant now, Txn& txn);
+  Message make_ack(const Txn& txn, const Message& response) const;
+  void send_client_wire(Instant now, Txn& txn, bool retransmit);
+
+  // server machines (server_transactions.cc)
+  void server_on_retransmission(Instant now, Txn& txn, const Message& request);
+  void server_on_timer(Instant now, Txn& txn, TimerName timer);
+  bool send_server_wire(Instant now, Txn& txn, bool retransmit);
+  void server_fail(Instant now, Txn& txn, ServerFailure reason);
+
+  // common
+  Txn& create_txn(Instant now, TxnKind kind, TxnState initial, std::string branch, std::string_view method);
+  void set_state(Instant now, Txn& txn, TxnState to);
+  void arm(Txn& txn, std::optional<TimerKey>& slot, Instant at, TimerName timer);
+  void cancel_timers(Txn& txn);
+  // Enters Terminated and forgets the transaction (`txn` dangles afterwards).
+  void terminate(Instant now, Txn& txn);
+  // Arms a linger timer (D, I, J, K) or, for a zero duration on a reliable
+  // transport, terminates at once.  Returns false when it terminated.
+  bool linger_or_terminate(Instant now, Txn& txn, Duration wait, TimerName timer);
+  void fire(Instant now, const TimerKey& key);
+  void trace(TraceEvent&& event);
+  void reject_request(Instant now, const Received& received, const Rejection& rejection);
+  // §18.2.2: sends a response to a request that arrived over `from`/`via`.
+  // Returns the connection used, or nullopt with `ok` false when unroutable.
+  bool route_response(Instant now, const Message& response, const InboundContext* from,
+                      std::string wire, const MessageSummary& summary, bool retransmit,
+                      Transport& transport, std::optional<Endpoint>& destination,
+                      std::optional<ConnectionId>& connection);
+  std::string prepare_request(Message& request, Target& target, std::string_view branch);
+
+  SipStackConfig config_;
+  Random& random_;
+  TransportLayer transport_;
+  TimerQueue timers_;
+  StackCounters counters_;
+  TxnId next_id_ = 1;
+  std::unordered_map<TxnId, Txn> txns_;
+  std::unordered_map<std::string, TxnId> client_index_;
+  std::unordered_map<std::string, TxnId> server_index_;
+  std::vector<TxnId> rfc2543_server_txns_;
+  std::deque<TuEvent> events_;
+  std::deque<TraceEvent> trace_;
+  std::function<void(TraceEvent&&)> trace_observer_;
+  std::vector<Received> stream_batch_;
+};
+
+}  // namespace siplab::sip

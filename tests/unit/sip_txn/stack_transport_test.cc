@@ -1,0 +1,196 @@
+// The transport duties of the stack (RFC 3261 §18, RFC 3581): Via on
+// requests, received/rport on arrival, response routing, parse drops,
+// validation answers, and the §18.1.2 Via check on responses.
+#include <gtest/gtest.h>
+
+#include "models/sip/message/parser.h"
+#include "models/sip/transport/branch.h"
+#include "tests/support/sip_builders.h"
+
+namespace siplab::sip::test {
+namespace {
+
+using siplab::testing::endpoint;
+
+class StackTransportTest : public ::testing::Test {
+ protected:
+  StackTransportTest() : random_(5), bob_(siplab::testing::stack_config("192.0.2.2"), random_) {}
+  std::vector<Transmit> transmits() {
+    std::vector<Transmit> out;
+    while (auto t = bob_.poll_transmit()) out.push_back(std::move(*t));
+    return out;
+  }
+  std::vector<TuEvent> events() {
+    std::vector<TuEvent> out;
+    while (auto e = bob_.poll_event()) out.push_back(std::move(*e));
+    return out;
+  }
+  SeededRandom random_;
+  SipStack bob_;
+};
+
+constexpr std::string_view kNattedOptions =
+    "OPTIONS sip:bob@192.0.2.2 SIP/2.0\r\n"
+    "Via: SIP/2.0/UDP 10.0.0.5:5060;branch=z9hG4bKnat1;rport\r\n"
+    "From: <sip:alice@a.example>;tag=a1\r\nTo: <sip:bob@b.example>\r\nCall-ID: nat@a\r\n"
+    "CSeq: 1 OPTIONS\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n";
+
+TEST_F(StackTransportTest, RportAndReceivedAreFilledAndTheResponseFollowsThem) {
+  bob_.handle_datagram(Instant{}, endpoint("203.0.113.7:40000"), endpoint("192.0.2.2:5060"), kNattedOptions);
+  auto ev = events();
+  ASSERT_EQ(ev.size(), 1u);
+  const auto& req = std::get<RequestReceived>(ev[0]);
+  const Via via = *req.request.top_via();
+  EXPECT_EQ(via.received(), "203.0.113.7");
+  EXPECT_EQ(via.rport(), 40000);
+  ASSERT_TRUE(bob_.send_response(Instant{}, req.txn, make_response(req.request, 200, {}, "b")).ok());
+  auto out = transmits();
+  ASSERT_EQ(out.size(), 1u);
+  // RFC 3581 §4: to the source address and port, from where it arrived.
+  EXPECT_EQ(out[0].destination, endpoint("203.0.113.7:40000"));
+  EXPECT_EQ(out[0].source, endpoint("192.0.2.2:5060"));
+  auto response = parse_message(out[0].bytes);
+  ASSERT_TRUE(response.ok());
+  EXPECT_EQ(response->top_via()->to_string(),
+            "SIP/2.0/UDP 10.0.0.5:5060;branch=z9hG4bKnat1;rport=40000;received=203.0.113.7");
+}
+
+TEST_F(StackTransportTest, ReceivedWithoutRportUsesTheSentByPort) {
+  std::string text(kNattedOptions);
+  text.replace(text.find(";rport"), 6, "");
+  bob_.handle_datagram(Instant{}, endpoint("203.0.113.7:40000"), endpoint("192.0.2.2:5060"), text);
+  const auto req = std::get<RequestReceived>(events()[0]);
+  EXPECT_EQ(req.request.top_via()->received(), "203.0.113.7");
+  EXPECT_FALSE(req.request.top_via()->has_rport());
+  bob_.send_response(Instant{}, req.txn, make_response(req.request, 200, {}, "b"));
+  EXPECT_EQ(transmits()[0].destination, endpoint("203.0.113.7:5060"));  // §18.2.2
+}
+
+TEST_F(StackTransportTest, NoReceivedWhenSentByIsTheSource) {
+  std::string text(kNattedOptions);
+  text.replace(text.find("10.0.0.5:5060;branch=z9hG4bKnat1;rport"), 38, "192.0.2.1:5070;branch=z9hG4bKnat1");
+  bob_.handle_datagram(Instant{}, endpoint("192.0.2.1:5070"), endpoint("192.0.2.2:5060"), text);
+  const auto req = std::get<RequestReceived>(events()[0]);
+  EXPECT_EQ(req.request.top_via()->received(), std::nullopt);
+  bob_.send_response(Instant{}, req.txn, make_response(req.request, 200, {}, "b"));
+  EXPECT_EQ(transmits()[0].destination, endpoint("192.0.2.1:5070"));
+}
+
+TEST_F(StackTransportTest, UnparseableDatagramIsDroppedAndCounted) {
+  bob_.handle_datagram(Instant{}, endpoint("192.0.2.1:5060"), endpoint("192.0.2.2:5060"), "HELLO WORLD\r\n\r\n");
+  EXPECT_TRUE(events().empty());
+  EXPECT_TRUE(transmits().empty());
+  EXPECT_EQ(bob_.transport_counters().parse_errors, 1u);
+  auto trace = bob_.poll_trace();
+  ASSERT_TRUE(trace.has_value());
+  const auto& drop = std::get<MessageEvent>(*trace);
+  EXPECT_EQ(drop.action, MessageAction::Dropped);
+  EXPECT_EQ(drop.cause, DropCause::ParseError);
+  EXPECT_EQ(drop_cause_name(drop.cause), "parse-error");
+  EXPECT_EQ(drop.summary.first_line, "HELLO WORLD");
+  EXPECT_EQ(drop.bytes, 15u);
+}
+
+TEST_F(StackTransportTest, InvalidRequestGetsTheMessageLayersRejection) {
+  std::string text(kNattedOptions);
+  text.insert(text.find("Max-Forwards"), "Require: frobnicate\r\n");
+  bob_.handle_datagram(Instant{}, endpoint("203.0.113.7:40000"), endpoint("192.0.2.2:5060"), text);
+  EXPECT_TRUE(events().empty());
+  auto out = transmits();
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].destination, endpoint("203.0.113.7:40000"));
+  auto response = parse_message(out[0].bytes);
+  ASSERT_TRUE(response.ok());
+  // §8.2.2.3: 420 Bad Extension naming the option tag in Unsupported.
+  EXPECT_EQ(response->status_code(), 420);
+  EXPECT_EQ(response->header("Unsupported"), "frobnicate");
+  EXPECT_EQ(bob_.counters().rejected_requests, 1u);
+  EXPECT_EQ(bob_.transaction_count(), 0u);
+}
+
+TEST_F(StackTransportTest, UnsupportedMethodIsAnswered405ByValidation) {
+  std::string text(kNattedOptions);
+  text.replace(text.find("OPTIONS sip"), 7, "PUBLISH");
+  text.replace(text.find("CSeq: 1 OPTIONS"), 15, "CSeq: 1 PUBLISH");
+  bob_.handle_datagram(Instant{}, endpoint("192.0.2.1:5060"), endpoint("192.0.2.2:5060"), text);
+  auto out = transmits();
+  ASSERT_EQ(out.size(), 1u);
+  auto response = parse_message(out[0].bytes);
+  ASSERT_TRUE(response.ok());
+  EXPECT_EQ(response->status_code(), 405);
+  ASSERT_TRUE(response->header("Allow").has_value());
+}
+
+TEST_F(StackTransportTest, RequestsCarryOurViaWithAFreshBranchAndRport) {
+  ASSERT_TRUE(bob_.send_request(Instant{}, siplab::testing::make_request("OPTIONS", "sip:a@192.0.2.1", "v1"),
+                                Target{Transport::Udp, endpoint("192.0.2.1:5060")}).ok());
+  ASSERT_TRUE(bob_.send_request(Instant{}, siplab::testing::make_request("OPTIONS", "sip:a@192.0.2.1", "v2"),
+                                Target{Transport::Udp, endpoint("192.0.2.1:5060")}).ok());
+  auto out = transmits();
+  ASSERT_EQ(out.size(), 2u);
+  auto a = parse_message(out[0].bytes);
+  auto b = parse_message(out[1].bytes);
+  ASSERT_TRUE(a.ok() && b.ok());
+  const Via va = *a->top_via();
+  EXPECT_EQ(va.transport, "UDP");
+  EXPECT_EQ(va.sent_by(), "192.0.2.2:5060");
+  EXPECT_TRUE(va.has_rport());
+  EXPECT_TRUE(is_rfc3261_branch(*va.branch()));
+  EXPECT_EQ(va.branch()->size(), 7u + 16u);
+  EXPECT_NE(*va.branch(), *b->top_via()->branch());
+}
+
+TEST_F(StackTransportTest, ResponseWithForeignViaIsDropped) {
+  constexpr std::string_view foreign =
+      "SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP 198.51.100.1:5060;branch=z9hG4bKzz\r\n"
+      "From: <sip:a@a>;tag=1\r\nTo: <sip:b@b>;tag=2\r\nCall-ID: f\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n";
+  bob_.handle_datagram(Instant{}, endpoint("192.0.2.1:5060"), endpoint("192.0.2.2:5060"), foreign);
+  EXPECT_TRUE(events().empty());
+  EXPECT_EQ(bob_.counters().via_mismatches, 1u);
+  // Ours, but no transaction: passed up as a stray response (§18.1.2).
+  std::string ours(foreign);
+  ours.replace(ours.find("198.51.100.1"), 12, "192.0.2.2");
+  bob_.handle_datagram(Instant{}, endpoint("192.0.2.1:5060"), endpoint("192.0.2.2:5060"), ours);
+  auto ev = events();
+  ASSERT_EQ(ev.size(), 1u);
+  EXPECT_TRUE(std::holds_alternative<StrayResponse>(ev[0]));
+}
+
+TEST_F(StackTransportTest, TraceRecordsSendsWithRetransmitFlagAndStateChanges) {
+  SendResult r = bob_.send_request(Instant{}, siplab::testing::make_request("OPTIONS", "sip:a@192.0.2.1", "t1"),
+                                   Target{Transport::Udp, endpoint("192.0.2.1:5060")});
+  ASSERT_TRUE(r.ok());
+  bob_.handle_timeout(std::chrono::milliseconds(500));
+  std::vector<std::string> kinds;
+  while (auto e = bob_.poll_trace()) {
+    if (auto* m = std::get_if<MessageEvent>(&*e)) {
+      kinds.push_back(std::string("send") + (m->retransmit ? "(re)" : "") + "@" + std::to_string(m->t.count() / 1000000) +
+                      " " + m->summary.cseq);
+    } else if (auto* s = std::get_if<TxnStateChange>(&*e)) {
+      kinds.push_back("state " + std::string(state_name(s->to)) + " " + s->txn.substr(s->txn.find('/')));
+    } else if (auto* f = std::get_if<TimerFired>(&*e)) {
+      kinds.push_back("timer " + std::string(timer_name(f->timer)) + " #" + std::to_string(f->retransmit));
+    }
+  }
+  EXPECT_EQ(kinds, (std::vector<std::string>{"state Trying /OPTIONS/client", "send@0 1 OPTIONS", "timer E #1",
+                                             "send(re)@500 1 OPTIONS"}));
+}
+
+TEST_F(StackTransportTest, TraceObserverReceivesEventsInEmissionOrder) {
+  std::vector<std::string> seen;
+  bob_.set_trace_observer([&seen](TraceEvent&& e) {
+    if (std::holds_alternative<MessageEvent>(e)) seen.push_back("message");
+    if (std::holds_alternative<TxnStateChange>(e)) seen.push_back("state");
+    if (std::holds_alternative<TimerFired>(e)) seen.push_back("timer");
+  });
+  bob_.handle_datagram(Instant{}, endpoint("203.0.113.7:40000"), endpoint("192.0.2.2:5060"), kNattedOptions);
+  const auto req = std::get<RequestReceived>(events()[0]);
+  bob_.send_response(Instant{}, req.txn, make_response(req.request, 200, {}, "b"));
+  bob_.handle_timeout(std::chrono::seconds(32));
+  // recv, Trying, send 200, Completed, J fires, Terminated.
+  EXPECT_EQ(seen, (std::vector<std::string>{"message", "state", "message", "state", "timer", "state"}));
+  EXPECT_FALSE(bob_.poll_trace().has_value());
+}
+
+}  // namespace
+}  // namespace siplab::sip::test
