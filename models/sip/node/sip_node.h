@@ -1,0 +1,138 @@
+// One simulated SIP host as a single sans-IO core: the SIP stack (transport
+// + transaction layers), a stub resolver, RFC 3263 location with failover,
+// and the transaction user on top (UA core or proxy core, via tu.h).
+//
+// Driver contract (DESIGN.md): feed handle_* inputs with `now`; after each,
+// drain poll_transmit(), poll_close() and poll_trace(), then re-arm one timer
+// at poll_timeout().  DNS datagrams use the resolver's own UDP port
+// (`dns_port`), SIP uses the stack's ports; Transmit::source tells the
+// driver which socket to send from.
+#pragma once
+
+#include <deque>
+#include <map>
+#include <memory>
+#include <optional>
+#include <unordered_map>
+#include <variant>
+#include <vector>
+
+#include "models/dns/resolver.h"
+#include "models/sip/locate/failover.h"
+#include "models/sip/locate/locator.h"
+#include "models/sip/node/tu.h"
+#include "models/sip/txn/sip_stack.h"
+
+namespace siplab::sip {
+
+struct SipNodeConfig {
+  NodeIdentity identity;
+  SipStackConfig stack;  // stack.transport.address/ports are set from identity
+  dns::ResolverConfig resolver;
+  uint16_t dns_port = 5353;  // our resolver's local UDP port
+  locate::LocatorConfig locator;
+};
+
+// Everything a trace collector can record about a node.
+struct ResolverTrace {
+  dns::ResolverEvent event;
+  Endpoint local;  // the resolver's own endpoint (src of queries)
+};
+using NodeTrace = std::variant<sip::TraceEvent, ResolverTrace, TuTrace>;
+
+struct NodeCounters {
+  uint64_t requests_located = 0;
+  uint64_t location_failures = 0;  // no target found (→ local 503)
+  uint64_t failovers = 0;          // RFC 3263 §4.3 moves to a next target
+};
+
+class SipNode final : private TuContext {
+ public:
+  SipNode(SipNodeConfig config, Random& random, TransactionUser& tu);
+  SipNode(const SipNode&) = delete;
+  SipNode& operator=(const SipNode&) = delete;
+
+  // ---- driver inputs ----
+  void handle_datagram(Instant now, const Endpoint& from, const Endpoint& to, std::string_view bytes);
+  ConnectionId handle_connection_accepted(Instant now, Transport transport, const Endpoint& remote,
+                                          const Endpoint& local);
+  void handle_stream(Instant now, ConnectionId connection, std::string_view bytes);
+  void handle_connection_closed(Instant now, ConnectionId connection, bool failed);
+  void handle_timeout(Instant now);
+
+  // ---- outputs ----
+  std::optional<Transmit> poll_transmit();
+  std::optional<ConnectionId> poll_close() { return stack_.poll_close(); }
+  std::optional<Instant> poll_timeout() const;
+  std::optional<NodeTrace> poll_trace();
+
+  // ---- for the driver and tests ----
+  // Runs `command` against the TU's context at `now` (scenario commands:
+  // register, call, hang up …) and processes what it caused.
+  template <typename F>
+  void command(Instant now, F&& command) {
+    command(static_cast<TuContext&>(*this));
+    pump(now);
+  }
+  const NodeIdentity& identity() const override { return config_.identity; }
+  Endpoint dns_endpoint() const { return {config_.identity.address, config_.dns_port}; }
+  const SipStack& stack() const { return stack_; }
+  const dns::Resolver& resolver() const { return resolver_; }
+  const NodeCounters& counters() const { return counters_; }
+
+ private:
+  struct Outgoing {
+    RequestHandle handle = kNoRequest;
+    Message request;  // as the TU gave it (no Via of ours)
+    bool stateless = false;
+    std::unique_ptr<locate::Locator> locator;
+    std::optional<dns::LookupId> lookup;
+    std::unique_ptr<locate::Failover> failover;
+    TxnId txn = kNoTxn;
+    bool provisional_seen = false;
+    bool cancel_wanted = false;
+  };
+
+  // TuContext
+  RequestHandle send_request(Instant now, Message request, const Uri& next_hop) override;
+  void cancel_request(Instant now, RequestHandle handle) override;
+  void send_response(Instant now, TxnId txn, Message response) override;
+  void send_stateless(Instant now, Message request, const Uri& next_hop) override;
+  void send_stateless_response(Instant now, Message response,
+                               const std::optional<InboundContext>& path) override;
+  void set_timer(Instant at, TimerCookie cookie) override;
+  void cancel_timer(TimerCookie cookie) override;
+  void trace(TuTrace event) override;
+  Random& random() override { return random_; }
+
+  RequestHandle start(Instant now, Message request, const Uri& next_hop, bool stateless);
+  // Drives a request's locator until it needs DNS or is done; sends when done.
+  void advance_location(Instant now, Outgoing& out);
+  // Sends to the failover's current target; on an immediate send error moves on.
+  void send_to_current(Instant now, Outgoing& out);
+  // Delivers a locally made final response (408/487/503) and forgets `out`.
+  void fail_locally(Instant now, Outgoing& out, int code, std::string_view reason);
+  void on_stack_response(Instant now, ResponseReceived&& response);
+  void pump(Instant now);
+  bool drain_resolver(Instant now);  // true when it handled anything
+  void collect_resolver_events();
+  bool drain_stack(Instant now);
+  void fire_tu_timers(Instant now);
+  void forget(RequestHandle handle);
+
+  SipNodeConfig config_;
+  Random& random_;
+  TransactionUser& tu_;
+  SipStack stack_;
+  dns::Resolver resolver_;
+  NodeCounters counters_;
+
+  RequestHandle next_handle_ = 1;
+  std::map<RequestHandle, Outgoing> outgoing_;
+  std::unordered_map<TxnId, RequestHandle> by_txn_;
+  std::unordered_map<dns::LookupId, RequestHandle> by_lookup_;
+  std::multimap<Instant, TimerCookie> tu_timers_;
+  std::deque<NodeTrace> trace_;
+};
+
+}  // namespace siplab::sip
