@@ -54,6 +54,10 @@ inline constexpr size_t kUdpPayloadLimit = 512;
 // exceed `max_size`, whole records are dropped from the end (additional, then
 // authority, then answer) and TC is set (RFC 2181 §9).
 std::vector<uint8_t> encode(const Message& message, size_t max_size = 65535);
+// Precisely (RFC 2181 §9): TC is set when a question, answer or authority
+// record had to be dropped; additional records that do not fit are left out
+// without TC, since a client can query for them.  Name compression is
+// case-preserving, so decode(encode(m)) == m for every m that decode() returns.
 
 struct DecodeError {
   size_t offset = 0;     // where decoding stopped

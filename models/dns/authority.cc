@@ -1,0 +1,215 @@
+#include "models/dns/authority.h"
+
+#include <algorithm>
+
+#include "models/dns/name.h"
+
+namespace siplab::dns {
+
+namespace {
+
+// Longest CNAME chain followed inside one answer; BIND uses 16.
+constexpr int kMaxCnameChain = 16;
+
+bool is_transfer_or_mail_type(RrType t) {
+  uint16_t v = static_cast<uint16_t>(t);
+  return v >= 251 && v <= 254;  // IXFR, AXFR, MAILB, MAILA (RFC 1035 §3.2.3, RFC 1995)
+}
+
+bool has_flag(std::string_view flags, char flag) {
+  for (char c : flags)
+    if (ascii_lower(c) == ascii_lower(flag)) return true;
+  return false;
+}
+
+// The records chosen for a response, as pointers into the zones, so
+// duplicate checks are cheap and nothing is copied until the end.
+struct Sections {
+  std::vector<const ResourceRecord*> answers;
+  std::vector<const ResourceRecord*> authority;
+  std::vector<const ResourceRecord*> additional;
+
+  bool contains(const ResourceRecord* rr) const {
+    return std::find(answers.begin(), answers.end(), rr) != answers.end() ||
+           std::find(additional.begin(), additional.end(), rr) != additional.end();
+  }
+};
+
+Message response_header(const Message& query, Rcode rcode) {
+  Message r;
+  r.id = query.id;
+  r.qr = true;
+  r.opcode = query.opcode;
+  r.rd = query.rd;
+  r.rcode = rcode;
+  return r;
+}
+
+}  // namespace
+
+size_t Authority::NameHash::operator()(std::string_view name) const {
+  // FNV-1a over the lower-cased name, matching NameEqual (RFC 4343).
+  uint64_t h = 1469598103934665603ull;
+  for (char c : name) {
+    h ^= static_cast<uint8_t>(ascii_lower(c));
+    h *= 1099511628211ull;
+  }
+  return static_cast<size_t>(h);
+}
+
+void Authority::add_zone(Zone zone) {
+  zones_.erase(std::remove_if(zones_.begin(), zones_.end(),
+                              [&](const IndexedZone& z) { return names_equal(z.zone.origin, zone.origin); }),
+               zones_.end());
+  IndexedZone indexed;
+  indexed.zone = std::move(zone);
+  const auto& records = indexed.zone.records;
+  for (uint32_t i = 0; i < records.size(); ++i) {
+    const ResourceRecord& rr = records[i];
+    indexed.nodes[rr.name].push_back(i);
+    if (rr.type == RrType::SOA && names_equal(rr.name, indexed.zone.origin)) indexed.soa = &rr;
+    // Ancestors up to the apex exist too, as empty non-terminals.
+    for (std::string_view up = parent_name(rr.name);
+         is_at_or_below(up, indexed.zone.origin) && !names_equal(up, rr.name); up = parent_name(up)) {
+      indexed.nodes.try_emplace(std::string(up));
+      if (names_equal(up, indexed.zone.origin) || up == ".") break;
+    }
+  }
+  zones_.push_back(std::move(indexed));
+}
+
+const Authority::IndexedZone* Authority::find_zone(std::string_view name) const {
+  const IndexedZone* best = nullptr;
+  for (const auto& z : zones_)
+    if (is_at_or_below(name, z.zone.origin) && (!best || z.zone.origin.size() > best->zone.origin.size())) best = &z;
+  return best;
+}
+
+const std::vector<uint32_t>* Authority::find_node(const IndexedZone& zone, std::string_view name) {
+  auto it = zone.nodes.find(name);
+  return it == zone.nodes.end() ? nullptr : &it->second;
+}
+
+Message Authority::answer(const Message& query) const {
+  if (query.opcode != 0) {
+    Message r = response_header(query, Rcode::NotImp);
+    r.questions = query.questions;
+    return r;
+  }
+  if (query.qr || query.questions.size() != 1 || !query.answers.empty() || !query.authority.empty())
+    return response_header(query, Rcode::FormErr);
+  const Question& question = query.questions.front();
+  Message r = response_header(query, Rcode::NoError);
+  r.questions = query.questions;
+  if (is_transfer_or_mail_type(question.type)) {
+    r.rcode = Rcode::NotImp;
+    return r;
+  }
+  const IndexedZone* zone = question.qclass == kClassIn ? find_zone(question.name) : nullptr;
+  if (!zone) {
+    r.rcode = Rcode::Refused;
+    return r;
+  }
+  r.aa = true;
+
+  Sections s;
+  std::string_view name = question.name;
+  bool any = question.type == RrType::ANY;
+  for (int chain = 0;; ++chain) {
+    const std::vector<uint32_t>* node = find_node(*zone, name);
+    if (!node) {
+      r.rcode = Rcode::NxDomain;  // RFC 6604: the rcode describes the last name
+      if (zone->soa) s.authority.push_back(zone->soa);
+      break;
+    }
+    const ResourceRecord* cname = nullptr;
+    size_t before = s.answers.size();
+    for (uint32_t i : *node) {
+      const ResourceRecord& rr = zone->zone.records[i];
+      if (rr.type == RrType::CNAME) cname = &rr;
+      if (any || rr.type == question.type) s.answers.push_back(&rr);
+    }
+    if (cname && !any && question.type != RrType::CNAME) {
+      // RFC 1034 §4.3.2 step 3a: answer with the CNAME and go on with its
+      // target, while it stays inside this zone and does not loop.
+      if (s.contains(cname)) break;
+      s.answers.push_back(cname);
+      const std::string& target = std::get<CnameData>(cname->data).target;
+      if (chain + 1 >= kMaxCnameChain || !is_at_or_below(target, zone->zone.origin)) break;
+      name = target;
+      continue;
+    }
+    if (s.answers.size() == before && zone->soa) s.authority.push_back(zone->soa);  // NODATA (RFC 2308 §2.2)
+    break;
+  }
+
+  // Additional section processing.
+  auto add_addresses = [&](std::string_view host) {
+    const IndexedZone* z = find_zone(host);
+    if (!z) return;
+    const std::vector<uint32_t>* node = find_node(*z, host);
+    if (!node) return;
+    for (uint32_t i : *node) {
+      const ResourceRecord& rr = z->zone.records[i];
+      if ((rr.type == RrType::A || rr.type == RrType::AAAA) && !s.contains(&rr)) s.additional.push_back(&rr);
+    }
+  };
+  auto add_srv_set = [&](std::string_view owner) {
+    const IndexedZone* z = find_zone(owner);
+    if (!z) return;
+    const std::vector<uint32_t>* node = find_node(*z, owner);
+    if (!node) return;
+    for (uint32_t i : *node) {
+      const ResourceRecord& rr = z->zone.records[i];
+      if (rr.type == RrType::SRV && !s.contains(&rr)) s.additional.push_back(&rr);
+    }
+  };
+  for (size_t a = 0; a < s.answers.size(); ++a) {
+    const ResourceRecord& rr = *s.answers[a];
+    if (rr.type == RrType::NS) {
+      add_addresses(std::get<NsData>(rr.data).host);
+    } else if (rr.type == RrType::SRV) {
+      add_addresses(std::get<SrvData>(rr.data).target);
+    } else if (rr.type == RrType::NAPTR) {
+      const NaptrData& n = std::get<NaptrData>(rr.data);
+      if (has_flag(n.flags, 'S')) {
+        size_t first = s.additional.size();
+        add_srv_set(n.replacement);
+        size_t last = s.additional.size();
+        for (size_t k = first; k < last; ++k) add_addresses(std::get<SrvData>(s.additional[k]->data).target);
+      } else if (has_flag(n.flags, 'A')) {
+        add_addresses(n.replacement);
+      }
+    }
+  }
+
+  r.answers.reserve(s.answers.size());
+  for (const auto* rr : s.answers) r.answers.push_back(*rr);
+  for (const auto* rr : s.authority) {
+    ResourceRecord soa = *rr;
+    // RFC 2308 §3: the negative answer's SOA TTL is min(TTL, MINIMUM).
+    soa.ttl = std::min(soa.ttl, std::get<SoaData>(soa.data).minimum);
+    r.authority.push_back(std::move(soa));
+  }
+  r.additional.reserve(s.additional.size());
+  for (const auto* rr : s.additional) r.additional.push_back(*rr);
+  return r;
+}
+
+std::vector<uint8_t> Authority::handle_query(std::span<const uint8_t> bytes, size_t max_size) const {
+  if (bytes.size() < 12) return {};
+  if (bytes[2] & 0x80) return {};  // QR set: a response, not a query
+  DecodeResult decoded = decode(bytes);
+  if (!decoded.message) {
+    Message formerr;
+    formerr.id = static_cast<uint16_t>(bytes[0] << 8 | bytes[1]);
+    formerr.qr = true;
+    formerr.opcode = static_cast<uint8_t>(bytes[2] >> 3 & 0xF);
+    formerr.rd = bytes[2] & 0x01;
+    formerr.rcode = Rcode::FormErr;
+    return encode(formerr, max_size);
+  }
+  return encode(answer(*decoded.message), max_size);
+}
+
+}  // namespace siplab::dns

@@ -1,0 +1,47 @@
+// Zone files: RFC 1035 §5 master file format with $ORIGIN and $TTL
+// (RFC 2308 §4), for the record types in records.h.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "models/dns/records.h"
+
+namespace siplab::dns {
+
+struct ZoneError {
+  std::string file;
+  int line = 0;    // 1-based
+  int column = 0;  // 1-based, in octets
+  std::string message;
+
+  friend bool operator==(const ZoneError&, const ZoneError&) = default;
+};
+
+struct Zone {
+  std::string origin;  // the apex, absolute ("domain.ru.")
+  std::vector<ResourceRecord> records;  // in file order
+};
+
+// `zone` is set only when `errors` is empty.
+struct ZoneParseResult {
+  std::optional<Zone> zone;
+  std::vector<ZoneError> errors;
+};
+
+// Parses master-file text.  `default_origin` (absolute or not; "" for none)
+// is the initial $ORIGIN and the zone apex, which must own the zone's one
+// SOA; without it the apex is the SOA's owner.
+ZoneParseResult parse_zone(std::string_view text, std::string_view file_name, std::string_view default_origin = "");
+
+// Reads and parses a file; the default origin is the file name minus its
+// directory and ".zone" ("scenarios/domain.ru.zone" → "domain.ru.").  An
+// unreadable file gives one ZoneError at line 0, column 0.
+ZoneParseResult load_zone_file(const std::string& path);
+
+// "file:line:col: error: message"
+std::string format_error(const ZoneError& error);
+
+}  // namespace siplab::dns

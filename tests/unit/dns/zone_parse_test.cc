@@ -1,0 +1,266 @@
+// Zone-file parsing (RFC 1035 §5): every record type, every syntax feature,
+// and each error with its exact file:line:column.
+#include <gtest/gtest.h>
+
+#include "models/dns/zone.h"
+
+namespace siplab::dns {
+namespace {
+
+constexpr std::string_view kHead =
+    "$TTL 3600\n"
+    "@ IN SOA ns.t. admin.t. 1 3600 600 86400 300\n"
+    "@ IN NS ns.t.\n";
+
+// Parses kHead + `body` with origin "t." and returns the records after the
+// SOA and NS, in presentation form.
+std::vector<std::string> body_records(std::string_view body) {
+  std::string text(kHead);
+  text += body;
+  ZoneParseResult r = parse_zone(text, "t.zone", "t.");
+  std::vector<std::string> out;
+  for (const auto& e : r.errors) out.push_back("ERROR " + format_error(e));
+  if (r.zone)
+    for (size_t i = 2; i < r.zone->records.size(); ++i) out.push_back(to_presentation(r.zone->records[i]));
+  return out;
+}
+
+// The errors of parsing `text` (origin "t."), formatted.
+std::vector<std::string> errors_of(std::string_view text, std::string_view origin = "t.") {
+  ZoneParseResult r = parse_zone(text, "t.zone", origin);
+  std::vector<std::string> out;
+  for (const auto& e : r.errors) out.push_back(format_error(e));
+  EXPECT_EQ(r.zone.has_value(), r.errors.empty());
+  return out;
+}
+
+using Lines = std::vector<std::string>;
+
+TEST(ZoneParse, SoaAndNsOfTheHead) {
+  ZoneParseResult r = parse_zone(kHead, "t.zone", "t");
+  ASSERT_TRUE(r.zone) << format_error(r.errors.at(0));
+  EXPECT_EQ(r.zone->origin, "t.");
+  ASSERT_EQ(r.zone->records.size(), 2u);
+  EXPECT_EQ(to_presentation(r.zone->records[0]), "t. 3600 IN SOA ns.t. admin.t. 1 3600 600 86400 300");
+  EXPECT_EQ(r.zone->records[0].data, (RData{SoaData{"ns.t.", "admin.t.", 1, 3600, 600, 86400, 300}}));
+  EXPECT_EQ(to_presentation(r.zone->records[1]), "t. 3600 IN NS ns.t.");
+}
+
+TEST(ZoneParse, EveryRecordType) {
+  EXPECT_EQ(body_records("a IN A 192.0.2.1\n"), Lines{"a.t. 3600 IN A 192.0.2.1"});
+  EXPECT_EQ(body_records("a IN AAAA 2001:DB8:0:0:0:0:0:10\n"), Lines{"a.t. 3600 IN AAAA 2001:db8::10"});
+  EXPECT_EQ(body_records("a IN AAAA ::ffff:192.0.2.1\n"), Lines{"a.t. 3600 IN AAAA ::ffff:c000:201"});
+  EXPECT_EQ(body_records("www IN CNAME a\n"), Lines{"www.t. 3600 IN CNAME a.t."});
+  EXPECT_EQ(body_records("sub IN NS ns.other.\n"), Lines{"sub.t. 3600 IN NS ns.other."});
+  EXPECT_EQ(body_records("a IN TXT \"hello world\" plain \"q\\\"uote\" \"\\\\\" \"\\007\"\n"),
+            Lines{"a.t. 3600 IN TXT \"hello world\" \"plain\" \"q\\\"uote\" \"\\\\\" \"\\007\""});
+  EXPECT_EQ(body_records("_sip._udp IN SRV 10 60 5060 proxy\n"),
+            Lines{"_sip._udp.t. 3600 IN SRV 10 60 5060 proxy.t."});
+  EXPECT_EQ(body_records("_sip._udp IN SRV 0 0 0 .\n"), Lines{"_sip._udp.t. 3600 IN SRV 0 0 0 ."});
+  EXPECT_EQ(body_records("@ IN NAPTR 10 50 \"S\" \"SIP+D2U\" \"\" _sip._udp\n"),
+            Lines{"t. 3600 IN NAPTR 10 50 \"S\" \"SIP+D2U\" \"\" _sip._udp.t."});
+  EXPECT_EQ(body_records("@ IN NAPTR 100 10 \"u\" \"E2U+sip\" \"!^.*$!sip:info@t!\" .\n"),
+            Lines{"t. 3600 IN NAPTR 100 10 \"u\" \"E2U+sip\" \"!^.*$!sip:info@t!\" ."});
+}
+
+TEST(ZoneParse, StructuredValues) {
+  ZoneParseResult r = parse_zone(std::string(kHead) + "a 60 IN SRV 1 2 3 b.x.\nn NAPTR 5 6 S SIP+D2T \"\" c.x.\n",
+                                 "t.zone", "t.");
+  ASSERT_TRUE(r.zone);
+  EXPECT_EQ(r.zone->records[2], (ResourceRecord{"a.t.", RrType::SRV, 60, SrvData{1, 2, 3, "b.x."}}));
+  EXPECT_EQ(r.zone->records[3], (ResourceRecord{"n.t.", RrType::NAPTR, 3600, NaptrData{5, 6, "S", "SIP+D2T", "", "c.x."}}));
+}
+
+TEST(ZoneParse, OriginDirectiveAndAt) {
+  EXPECT_EQ(body_records("$ORIGIN sub.t.\n@ A 192.0.2.1\nx A 192.0.2.2\n$ORIGIN deeper\ny A 192.0.2.3\n"),
+            (Lines{"sub.t. 3600 IN A 192.0.2.1", "x.sub.t. 3600 IN A 192.0.2.2", "y.deeper.sub.t. 3600 IN A 192.0.2.3"}));
+}
+
+TEST(ZoneParse, AbsoluteAndRelativeNames) {
+  EXPECT_EQ(body_records("abs.t. A 192.0.2.1\nrel A 192.0.2.2\nMiXeD.T. A 192.0.2.3\n"),
+            (Lines{"abs.t. 3600 IN A 192.0.2.1", "rel.t. 3600 IN A 192.0.2.2", "MiXeD.T. 3600 IN A 192.0.2.3"}));
+}
+
+TEST(ZoneParse, OmittedOwnerTtlAndClassCarryOver) {
+  // Without $TTL the last explicit TTL carries over (RFC 1035 §5.1).
+  ZoneParseResult r = parse_zone(
+      "@ 100 IN SOA ns.t. admin.t. 1 2 3 4 5\n"
+      "  NS ns.t.\n"
+      "a 200 A 192.0.2.1\n"
+      "  IN AAAA ::1\n"
+      "b A 192.0.2.2\n"
+      "c IN 300 A 192.0.2.3\n",
+      "t.zone", "t.");
+  ASSERT_TRUE(r.zone) << format_error(r.errors.at(0));
+  std::vector<std::string> got;
+  for (const auto& rr : r.zone->records) got.push_back(to_presentation(rr));
+  EXPECT_EQ(got, (Lines{"t. 100 IN SOA ns.t. admin.t. 1 2 3 4 5", "t. 100 IN NS ns.t.", "a.t. 200 IN A 192.0.2.1",
+                        "a.t. 200 IN AAAA ::1", "b.t. 200 IN A 192.0.2.2", "c.t. 300 IN A 192.0.2.3"}));
+}
+
+TEST(ZoneParse, DollarTtlWinsOverPreviousTtl) {
+  // RFC 2308 §4: records without a TTL take $TTL, not the previous record's.
+  EXPECT_EQ(body_records("a 60 A 192.0.2.1\nb A 192.0.2.2\n$TTL 1h30m\nc A 192.0.2.3\nd 2d A 192.0.2.4\n"),
+            (Lines{"a.t. 60 IN A 192.0.2.1", "b.t. 3600 IN A 192.0.2.2", "c.t. 5400 IN A 192.0.2.3",
+                   "d.t. 172800 IN A 192.0.2.4"}));
+}
+
+TEST(ZoneParse, SoaWithoutAnyTtlUsesMinimum) {
+  ZoneParseResult r = parse_zone("@ SOA ns.t. admin.t. 1 2 3 4 1w\n NS ns.t.\n", "t.zone", "t.");
+  ASSERT_TRUE(r.zone);
+  EXPECT_EQ(to_presentation(r.zone->records[0]), "t. 604800 IN SOA ns.t. admin.t. 1 2 3 4 604800");
+  EXPECT_EQ(r.zone->records[1].ttl, 604800u);
+}
+
+TEST(ZoneParse, ParenthesesCommentsAndBlankLines) {
+  EXPECT_EQ(body_records("\n; a comment line\n   \n"
+                         "_sip._tcp ( IN SRV ; priority next\n"
+                         "   10 20 ; weight\n"
+                         "   5060 proxy ) ; done\n"
+                         "a A 192.0.2.1 ; trailing\n"),
+            (Lines{"_sip._tcp.t. 3600 IN SRV 10 20 5060 proxy.t.", "a.t. 3600 IN A 192.0.2.1"}));
+}
+
+TEST(ZoneParse, QuotedStringsKeepBlanksSemicolonsAndParentheses) {
+  EXPECT_EQ(body_records("a TXT \"x ; (y) \\\"z\\\"\" \"\\065\\066\"\n"),
+            Lines{"a.t. 3600 IN TXT \"x ; (y) \\\"z\\\"\" \"AB\""});
+}
+
+TEST(ZoneParse, EscapedCharactersInNames) {
+  EXPECT_EQ(body_records("a\\.b A 192.0.2.1\n"), Lines{"a\\.b.t. 3600 IN A 192.0.2.1"});
+}
+
+TEST(ZoneParse, CrLfLineEndings) {
+  EXPECT_EQ(body_records("a A 192.0.2.1\r\nb A 192.0.2.2\r\n"),
+            (Lines{"a.t. 3600 IN A 192.0.2.1", "b.t. 3600 IN A 192.0.2.2"}));
+}
+
+TEST(ZoneParse, OriginWithoutDefaultComesFromSoaOwner) {
+  ZoneParseResult r = parse_zone("$ORIGIN z.example.\n$TTL 5\n@ SOA ns admin 1 2 3 4 5\n NS ns\nns A 192.0.2.1\n", "z", "");
+  ASSERT_TRUE(r.zone) << format_error(r.errors.at(0));
+  EXPECT_EQ(r.zone->origin, "z.example.");
+  EXPECT_EQ(r.zone->records.size(), 3u);
+}
+
+// --- errors, each at its exact line and column ---
+
+TEST(ZoneErrors, UnknownType) {
+  EXPECT_EQ(errors_of(std::string(kHead) + "a IN MX 10 mail\n"), Lines{"t.zone:4:6: error: unknown record type 'MX'"});
+}
+
+TEST(ZoneErrors, UnsupportedClass) {
+  EXPECT_EQ(errors_of(std::string(kHead) + "a CH A 192.0.2.1\n"), Lines{"t.zone:4:3: error: unsupported class 'CH' (only IN)"});
+}
+
+TEST(ZoneErrors, BadAddresses) {
+  EXPECT_EQ(errors_of(std::string(kHead) + "a A 192.0.2.256\nb AAAA 2001:db8::g\nc A 2001:db8::1\n"),
+            (Lines{"t.zone:4:5: error: '192.0.2.256' is not a valid IPv4 address",
+                   "t.zone:5:8: error: '2001:db8::g' is not a valid IPv6 address",
+                   "t.zone:6:5: error: '2001:db8::1' is not a valid IPv4 address"}));
+}
+
+TEST(ZoneErrors, NumberOutOfRange) {
+  EXPECT_EQ(errors_of(std::string(kHead) + "s SRV 10 60 65536 x.\n"),
+            Lines{"t.zone:4:13: error: '65536' is not a valid SRV port (0-65535)"});
+  EXPECT_EQ(errors_of(std::string(kHead) + "s SRV 10 -1 5060 x.\n"),
+            Lines{"t.zone:4:10: error: '-1' is not a valid SRV weight (0-65535)"});
+}
+
+TEST(ZoneErrors, MissingAndExtraRdata) {
+  EXPECT_EQ(errors_of(std::string(kHead) + "s SRV 10 60 5060\n"), Lines{"t.zone:4:17: error: missing SRV target"});
+  EXPECT_EQ(errors_of(std::string(kHead) + "a A 192.0.2.1 192.0.2.2\n"),
+            Lines{"t.zone:4:15: error: unexpected '192.0.2.2' after A rdata"});
+  EXPECT_EQ(errors_of(std::string(kHead) + "a 300\n"), Lines{"t.zone:4:6: error: missing record type"});
+}
+
+TEST(ZoneErrors, BadTtl) {
+  EXPECT_EQ(errors_of(std::string(kHead) + "a 1x A 192.0.2.1\n"), Lines{"t.zone:4:3: error: '1x' is not a valid TTL"});
+  EXPECT_EQ(errors_of(std::string(kHead) + "$TTL 2147483648\n"),
+            Lines{"t.zone:4:6: error: TTL 2147483648 exceeds 2147483647 (RFC 2181 section 8)"});
+}
+
+TEST(ZoneErrors, NoTtlAnywhere) {
+  EXPECT_EQ(errors_of("a A 192.0.2.1\n@ 60 SOA ns.t. admin.t. 1 2 3 4 5\n@ NS ns.t.\n"),
+            Lines{"t.zone:1:1: error: no TTL given and no $TTL or earlier TTL to use"});
+}
+
+TEST(ZoneErrors, UnterminatedQuoteAndParentheses) {
+  EXPECT_EQ(errors_of(std::string(kHead) + "a TXT \"open\nb A 192.0.2.1\n"),
+            Lines{"t.zone:4:7: error: unterminated quoted string"});
+  EXPECT_EQ(errors_of(std::string(kHead) + "a TXT ( \"x\"\n  \"y\"\n"),
+            Lines{"t.zone:4:7: error: '(' not closed before the end of the file"});
+  EXPECT_EQ(errors_of(std::string(kHead) + "a A 192.0.2.1 )\n"), Lines{"t.zone:4:15: error: ')' without '('"});
+}
+
+TEST(ZoneErrors, Directives) {
+  EXPECT_EQ(errors_of(std::string(kHead) + "$INCLUDE other.zone\n"),
+            Lines{"t.zone:4:1: error: directive $INCLUDE is not supported"});
+  EXPECT_EQ(errors_of(std::string(kHead) + "$FOO bar\n"), Lines{"t.zone:4:1: error: unknown directive '$FOO'"});
+  EXPECT_EQ(errors_of(std::string(kHead) + "$ORIGIN\n"), Lines{"t.zone:4:8: error: missing argument to $ORIGIN"});
+}
+
+TEST(ZoneErrors, RelativeNameWithoutOrigin) {
+  EXPECT_EQ(errors_of("$TTL 1\nwww A 192.0.2.1\n", ""),
+            Lines{"t.zone:2:1: error: relative name 'www' with no $ORIGIN"});
+}
+
+TEST(ZoneErrors, BadNames) {
+  EXPECT_EQ(errors_of(std::string(kHead) + "a..b A 192.0.2.1\n"), Lines{"t.zone:4:1: error: empty label in name 'a..b.t.'"});
+  std::string long_label(64, 'x');
+  EXPECT_EQ(errors_of(std::string(kHead) + "c CNAME " + long_label + "\n"),
+            Lines{"t.zone:4:9: error: label longer than 63 octets in name '" + long_label + ".t.'"});
+}
+
+TEST(ZoneErrors, QuotedName) {
+  EXPECT_EQ(errors_of(std::string(kHead) + "w CNAME \"a b\"\n"),
+            Lines{"t.zone:4:9: error: a domain name cannot be a quoted string"});
+}
+
+TEST(ZoneErrors, OmittedOwnerOnFirstRecord) {
+  EXPECT_EQ(errors_of("$TTL 1\n  A 192.0.2.1\n"),
+            Lines{"t.zone:2:3: error: no owner name and no previous record to take it from"});
+}
+
+TEST(ZoneErrors, TxtStringTooLong) {
+  EXPECT_EQ(errors_of(std::string(kHead) + "a TXT " + std::string(256, 'x') + "\n"),
+            Lines{"t.zone:4:7: error: TXT string longer than 255 octets"});
+}
+
+TEST(ZoneErrors, NaptrRules) {
+  EXPECT_EQ(errors_of(std::string(kHead) + "@ NAPTR 10 50 \"S+\" \"SIP+D2U\" \"\" x.\n"),
+            Lines{"t.zone:4:15: error: NAPTR flags may only hold A-Z and 0-9 (RFC 3403 section 4.1)"});
+  EXPECT_EQ(errors_of(std::string(kHead) + "@ NAPTR 10 50 \"U\" \"E2U+sip\" \"!^.*$!sip:a@t!\" x.\n"),
+            Lines{"t.zone:4:29: error: NAPTR regexp and replacement are mutually exclusive (RFC 3403 section 4.1)"});
+}
+
+// Whole-zone rules are checked once every entry parsed cleanly, so a
+// syntax error does not also produce "no SOA" noise.
+TEST(ZoneErrors, WholeZoneRules) {
+  EXPECT_EQ(errors_of("$TTL 1\n@ NS ns.t.\n"), Lines{"t.zone:1:1: error: zone has no SOA record at t."});
+  EXPECT_EQ(errors_of("$TTL 1\n@ SOA ns.t. a.t. 1 2 3 4 5\n"), Lines{"t.zone:1:1: error: zone has no NS record at t."});
+  EXPECT_EQ(errors_of(std::string(kHead) + "@ SOA ns.t. a.t. 2 2 3 4 5\n"), Lines{"t.zone:4:1: error: more than one SOA record"});
+  EXPECT_EQ(errors_of(std::string(kHead) + "x.other. A 192.0.2.1\n"), Lines{"t.zone:4:1: error: x.other. is outside the zone t."});
+  EXPECT_EQ(errors_of(std::string(kHead) + "w CNAME a\nw A 192.0.2.1\n"),
+            Lines{"t.zone:4:1: error: CNAME at w.t. beside other data (RFC 1034 section 3.6.2)"});
+  EXPECT_EQ(errors_of("$TTL 1\nsub SOA ns.t. a.t. 1 2 3 4 5\n"),
+            Lines{"t.zone:2:1: error: SOA owner sub.t. is not the zone apex t."});
+}
+
+TEST(ZoneErrors, EveryErrorIsReportedNotJustTheFirst) {
+  EXPECT_EQ(errors_of(std::string(kHead) + "a MX 1 b\nb A 1.2.3\nc SRV 1 2\n"),
+            (Lines{"t.zone:4:3: error: unknown record type 'MX'", "t.zone:5:5: error: '1.2.3' is not a valid IPv4 address",
+                   "t.zone:6:10: error: missing SRV port"}));
+}
+
+TEST(ZoneLoad, DefaultOriginFromFileNameAndUnreadableFile) {
+  ZoneParseResult r = load_zone_file(SIPLAB_SOURCE_DIR "/scenarios/domain.ru.zone");
+  ASSERT_TRUE(r.zone);
+  EXPECT_EQ(r.zone->origin, "domain.ru.");
+  ZoneParseResult missing = load_zone_file("/nonexistent/x.zone");
+  ASSERT_EQ(missing.errors.size(), 1u);
+  EXPECT_EQ(format_error(missing.errors[0]), "/nonexistent/x.zone:0:0: error: cannot read file");
+  EXPECT_FALSE(missing.zone);
+}
+
+}  // namespace
+}  // namespace siplab::dns
