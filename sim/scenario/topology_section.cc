@@ -134,7 +134,7 @@ void read_links(LoadContext& c, const YAML::Node& links) {
   std::map<std::pair<std::string, std::string>, int> pairs;
   for (const auto& l : links) {
     if (!r.expect_map(l, "a link {a, b, delay, rate, queue, loss}")) continue;
-    r.check_keys(l, "link", {"a", "b", "delay", "rate", "queue", "loss", "loss_a_to_b", "loss_b_to_a"});
+    r.check_keys(l, "link", {"a", "b", "delay", "jitter", "rate", "queue", "loss", "loss_a_to_b", "loss_b_to_a"});
     topo::LinkSpec link;
     link.source_line = r.line_of(l);
     std::optional<std::string> a, b;
@@ -152,6 +152,8 @@ void read_links(LoadContext& c, const YAML::Node& links) {
     }
     if (l["delay"])
       if (auto d = r.duration(l["delay"], "delay of link")) link.delay = *d;
+    if (l["jitter"])
+      if (auto j = r.duration(l["jitter"], "jitter of link")) link.jitter = *j;
     if (l["rate"])
       if (auto rate = r.rate(l["rate"], "rate of link")) link.rate_bps = *rate;
     if (l["queue"])

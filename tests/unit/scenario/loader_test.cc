@@ -24,7 +24,7 @@ links:
   - { a: ivan-mobile, b: router, delay: 40ms, rate: 2Mbps,
       loss: { model: gilbert-elliott, p: 0.01, r: 0.3 } }
   - { a: proxy, b: router, loss_a_to_b: 0.25, loss_b_to_a: { model: outage, from: 1s, to: 2.5s } }
-  - { a: dns, b: router, delay: 2ms }
+  - { a: dns, b: router, delay: 2ms, jitter: 3ms }
 dns: [ { node: dns, zones: [domain.ru.zone] } ]
 resolvers: [ { node: peter-pc, timeout: 1s, attempts: 3 } ]
 proxies:
@@ -139,6 +139,13 @@ TEST(ScenarioLoader, FillsEverySection) {
   EXPECT_EQ(s.users[1].devices[0].expires, 3600u);
   EXPECT_EQ(s.users[1].outbound_proxy, "sip:proxy.domain.ru;lr");
   EXPECT_FALSE(s.users[1].password);
+}
+
+TEST(ScenarioLoader, ReadsLinkJitter) {
+  LoadResult r = load(kScenario);
+  ASSERT_TRUE(r.ok()) << format_diagnostics(r.diagnostics);
+  EXPECT_EQ(r.spec->topology.links[3].jitter, 3ms);
+  EXPECT_EQ(r.spec->topology.links[0].jitter, 0ms);
 }
 
 TEST(ScenarioLoader, SortsEventsAndNumbersCallsInFileOrder) {
