@@ -20,7 +20,7 @@ std::string errors_of(const std::string& name, const LoadOptions& options = {}) 
 
 TEST(ScenarioErrors, UnknownKey) {
   EXPECT_EQ(errors_of("unknown_key.yaml"),
-            "unknown_key.yaml:4:19: error: unknown key 'dealy' in link (expected one of: a, b, delay, rate, queue, "
+            "unknown_key.yaml:4:19: error: unknown key 'dealy' in link (expected one of: a, b, delay, jitter, rate, queue, "
             "loss, loss_a_to_b, loss_b_to_a)\n");
 }
 

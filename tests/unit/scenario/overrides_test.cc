@@ -91,7 +91,7 @@ TEST(ApplyOverrides, ValidationNamesTheSetAndTheOriginalLine) {
             "number with a unit (ns, us, ms, s, min), e.g. 500ms or 1.5s; got '5 parsecs' (unknown unit 'parsecs')\n");
   // A new key that the schema does not know is an unknown key.
   EXPECT_EQ(format_diagnostics(load_with({"links.1.dealy=5ms"}).diagnostics),
-            "o.yaml: error: --set links.1.dealy=5ms: unknown key 'dealy' in link (expected one of: a, b, delay, rate, "
+            "o.yaml: error: --set links.1.dealy=5ms: unknown key 'dealy' in link (expected one of: a, b, delay, jitter, rate, "
             "queue, loss, loss_a_to_b, loss_b_to_a)\n");
 }
 
