@@ -1,0 +1,295 @@
+#include "sim/runtime/sip_node_app.h"
+
+#include <algorithm>
+
+#include "ns3/packet.h"
+#include "ns3/simulator.h"
+#include "ns3/tcp-socket-factory.h"
+#include "ns3/udp-socket-factory.h"
+
+#include "sim/runtime/ns3_address.h"
+
+namespace siplab::runtime {
+
+SipNodeApp::SipNodeApp(sip::SipNodeConfig config, Random& random, sip::TransactionUser& tu)
+    : sip_local_{config.identity.address, config.identity.port},
+      dns_local_{config.identity.address, config.dns_port} {
+  node_ = std::make_unique<sip::SipNode>(std::move(config), random, tu);
+}
+
+SipNodeApp::~SipNodeApp() = default;
+
+Instant SipNodeApp::now() const { return Instant{ns3::Simulator::Now().GetNanoSeconds()}; }
+
+// ---------------------------------------------------------------- lifecycle
+
+void SipNodeApp::StartApplication() {
+  const ns3::TypeId udp = ns3::UdpSocketFactory::GetTypeId();
+  sip_udp_ = ns3::Socket::CreateSocket(GetNode(), udp);
+  sip_udp_->Bind(to_ns3_socket_address(sip_local_));
+  sip_udp_->SetRecvCallback(ns3::MakeCallback(&SipNodeApp::on_udp_readable, this));
+  // A node whose resolver shares the SIP port would need one socket; the
+  // core tells them apart by port, so they must differ.
+  if (dns_local_.port != sip_local_.port) {
+    dns_udp_ = ns3::Socket::CreateSocket(GetNode(), udp);
+    dns_udp_->Bind(to_ns3_socket_address(dns_local_));
+    dns_udp_->SetRecvCallback(ns3::MakeCallback(&SipNodeApp::on_udp_readable, this));
+  }
+  tcp_listener_ = ns3::Socket::CreateSocket(GetNode(), ns3::TcpSocketFactory::GetTypeId());
+  tcp_listener_->Bind(to_ns3_socket_address(sip_local_));
+  tcp_listener_->Listen();
+  tcp_listener_->SetAcceptCallback(ns3::MakeNullCallback<bool, ns3::Ptr<ns3::Socket>, const ns3::Address&>(),
+                                   ns3::MakeCallback(&SipNodeApp::on_accept, this));
+  started_ = true;
+  std::vector<Command> early = std::move(early_commands_);
+  early_commands_.clear();
+  for (const auto& command : early) run_command(command);
+  drain();
+}
+
+void SipNodeApp::StopApplication() {
+  timer_.Cancel();
+  armed_for_.reset();
+  for (ns3::Ptr<ns3::Socket>* s : {&sip_udp_, &dns_udp_}) {
+    if (!*s) continue;
+    (*s)->SetRecvCallback(ns3::MakeNullCallback<void, ns3::Ptr<ns3::Socket>>());
+    (*s)->Close();
+    *s = nullptr;
+  }
+  if (tcp_listener_) {
+    tcp_listener_->SetAcceptCallback(ns3::MakeNullCallback<bool, ns3::Ptr<ns3::Socket>, const ns3::Address&>(),
+                                     ns3::MakeNullCallback<void, ns3::Ptr<ns3::Socket>, const ns3::Address&>());
+    tcp_listener_->Close();
+    tcp_listener_ = nullptr;
+  }
+  std::vector<sip::ConnectionId> ids;
+  for (const auto& [id, c] : connections_) ids.push_back(id);
+  for (auto id : ids) {
+    ns3::Ptr<ns3::Socket> socket = connections_[id].socket;
+    forget(id);
+    socket->Close();
+  }
+  started_ = false;
+}
+
+void SipNodeApp::command_at(ns3::Time at, Command command) {
+  const ns3::Time delay = std::max(at - ns3::Simulator::Now(), ns3::Time(0));
+  ns3::Simulator::Schedule(delay, [this, command = std::move(command)] {
+    if (!started_) {
+      early_commands_.push_back(command);
+      return;
+    }
+    run_command(command);
+  });
+}
+
+void SipNodeApp::run_command(const Command& command) {
+  node_->command(now(), [&](sip::TuContext& context) { command(context); });
+  drain();
+}
+
+// ---------------------------------------------------------------- outputs
+
+void SipNodeApp::drain() {
+  draining_ = true;
+  for (;;) {
+    while (auto transmit = node_->poll_transmit()) send(*transmit);
+    while (auto closed = node_->poll_close()) {
+      auto it = connections_.find(*closed);
+      if (it == connections_.end()) continue;
+      ns3::Ptr<ns3::Socket> socket = it->second.socket;
+      forget(*closed);
+      socket->Close();
+    }
+    while (auto trace = node_->poll_trace())
+      if (trace_sink_) trace_sink_(*trace);
+    if (failed_while_draining_.empty()) break;
+    // Stream sends that failed inside the drain: report them now, outside
+    // the core's own output loop (RFC 3261 §18.4: a transport error reaches
+    // the transaction layer).
+    std::vector<sip::ConnectionId> failed = std::move(failed_while_draining_);
+    failed_while_draining_.clear();
+    for (auto id : failed) {
+      ++counters_.connections_failed;
+      node_->handle_connection_closed(now(), id, true);
+    }
+  }
+  draining_ = false;
+  rearm_timer();
+}
+
+void SipNodeApp::send(sip::Transmit& transmit) {
+  if (transmit.transport != Transport::Udp) {
+    send_stream(transmit);
+    return;
+  }
+  const bool from_resolver = dns_udp_ && transmit.source.port == dns_local_.port;
+  ns3::Ptr<ns3::Socket>& socket = from_resolver ? dns_udp_ : sip_udp_;
+  auto packet = ns3::Create<ns3::Packet>(reinterpret_cast<const uint8_t*>(transmit.bytes.data()),
+                                         static_cast<uint32_t>(transmit.bytes.size()));
+  // A UDP send that finds no route is lost like any datagram; the
+  // transaction timers handle it (RFC 3261 §17.1.2.2).
+  if (socket->SendTo(packet, 0, to_ns3_socket_address(transmit.destination)) >= 0) ++counters_.datagrams_out;
+}
+
+void SipNodeApp::send_stream(sip::Transmit& transmit) {
+  if (!transmit.connection) return;  // the stack always names a stream; nothing to write on otherwise
+  const sip::ConnectionId id = *transmit.connection;
+  if (transmit.open_connection) {
+    ns3::Ptr<ns3::Socket> socket = ns3::Socket::CreateSocket(GetNode(), ns3::TcpSocketFactory::GetTypeId());
+    // Bound to the node address (ns-3 3.37 TCP still picks the outgoing
+    // interface address as source when it sets up the endpoint on Connect).
+    socket->Bind(to_ns3_socket_address(Endpoint{sip_local_.address, 0}));
+    socket->SetConnectCallback(ns3::MakeCallback(&SipNodeApp::on_connected, this),
+                               ns3::MakeCallback(&SipNodeApp::on_connect_failed, this));
+    watch_stream(socket);
+    Connection& c = connections_[id];
+    c.socket = socket;
+    c.pending = std::move(transmit.bytes);
+    by_socket_[ns3::PeekPointer(socket)] = id;
+    ++counters_.connections_opened;
+    if (socket->Connect(to_ns3_socket_address(transmit.destination)) < 0) {
+      forget(id);
+      socket->Close();
+      failed_while_draining_.push_back(id);
+    }
+    return;
+  }
+  auto it = connections_.find(id);
+  if (it == connections_.end()) {
+    failed_while_draining_.push_back(id);
+    return;
+  }
+  it->second.pending.append(transmit.bytes);
+  if (it->second.connected) flush(id, it->second);
+}
+
+void SipNodeApp::flush(sip::ConnectionId, Connection& c) {
+  size_t offset = 0;
+  while (offset < c.pending.size()) {
+    const uint32_t room = c.socket->GetTxAvailable();
+    if (room == 0) break;  // on_send_room resumes
+    const uint32_t n = static_cast<uint32_t>(std::min<size_t>(room, c.pending.size() - offset));
+    const int sent = c.socket->Send(reinterpret_cast<const uint8_t*>(c.pending.data() + offset), n, 0);
+    if (sent <= 0) break;
+    offset += static_cast<size_t>(sent);
+  }
+  c.pending.erase(0, offset);
+}
+
+void SipNodeApp::rearm_timer() {
+  const std::optional<Instant> due = node_->poll_timeout();
+  if (due == armed_for_ && (!due || timer_.IsRunning())) return;
+  timer_.Cancel();
+  armed_for_ = due;
+  if (!due) return;
+  const int64_t delay = std::max<int64_t>(0, (*due - now()).count());
+  timer_ = ns3::Simulator::Schedule(ns3::NanoSeconds(delay), &SipNodeApp::on_timer, this);
+}
+
+void SipNodeApp::on_timer() {
+  armed_for_.reset();
+  ++counters_.timer_events;
+  node_->handle_timeout(now());
+  drain();
+}
+
+// ---------------------------------------------------------------- inputs
+
+void SipNodeApp::on_udp_readable(ns3::Ptr<ns3::Socket> socket) {
+  const Endpoint& local = socket == dns_udp_ ? dns_local_ : sip_local_;
+  ns3::Address from;
+  while (ns3::Ptr<ns3::Packet> packet = socket->RecvFrom(from)) {
+    rx_buffer_.resize(packet->GetSize());
+    packet->CopyData(reinterpret_cast<uint8_t*>(rx_buffer_.data()), packet->GetSize());
+    ++counters_.datagrams_in;
+    node_->handle_datagram(now(), endpoint_from_ns3(from), local, rx_buffer_);
+    drain();
+  }
+}
+
+void SipNodeApp::watch_stream(ns3::Ptr<ns3::Socket> socket) {
+  socket->SetRecvCallback(ns3::MakeCallback(&SipNodeApp::on_stream_readable, this));
+  socket->SetSendCallback(ns3::MakeCallback(&SipNodeApp::on_send_room, this));
+  socket->SetCloseCallbacks(ns3::MakeCallback(&SipNodeApp::on_closed, this),
+                            ns3::MakeCallback(&SipNodeApp::on_close_error, this));
+}
+
+void SipNodeApp::on_accept(ns3::Ptr<ns3::Socket> socket, const ns3::Address& from) {
+  ++counters_.connections_accepted;
+  const sip::ConnectionId id =
+      node_->handle_connection_accepted(now(), Transport::Tcp, endpoint_from_ns3(from), sip_local_);
+  Connection& c = connections_[id];
+  c.socket = socket;
+  c.connected = true;
+  by_socket_[ns3::PeekPointer(socket)] = id;
+  watch_stream(socket);
+  drain();
+}
+
+void SipNodeApp::on_connected(ns3::Ptr<ns3::Socket> socket) {
+  auto it = by_socket_.find(ns3::PeekPointer(socket));
+  if (it == by_socket_.end()) return;
+  Connection& c = connections_[it->second];
+  c.connected = true;
+  flush(it->second, c);
+}
+
+void SipNodeApp::on_connect_failed(ns3::Ptr<ns3::Socket> socket) { connection_lost(socket, true); }
+
+void SipNodeApp::on_stream_readable(ns3::Ptr<ns3::Socket> socket) {
+  auto it = by_socket_.find(ns3::PeekPointer(socket));
+  if (it == by_socket_.end()) return;
+  const sip::ConnectionId id = it->second;
+  while (ns3::Ptr<ns3::Packet> packet = socket->Recv()) {
+    rx_buffer_.resize(packet->GetSize());
+    packet->CopyData(reinterpret_cast<uint8_t*>(rx_buffer_.data()), packet->GetSize());
+    node_->handle_stream(now(), id, rx_buffer_);
+    drain();
+    if (!by_socket_.contains(ns3::PeekPointer(socket))) break;  // the core closed it
+  }
+}
+
+void SipNodeApp::on_send_room(ns3::Ptr<ns3::Socket> socket, uint32_t) {
+  auto it = by_socket_.find(ns3::PeekPointer(socket));
+  if (it == by_socket_.end()) return;
+  Connection& c = connections_[it->second];
+  if (c.connected && !c.pending.empty()) flush(it->second, c);
+}
+
+void SipNodeApp::on_closed(ns3::Ptr<ns3::Socket> socket) { connection_lost(socket, false); }
+void SipNodeApp::on_close_error(ns3::Ptr<ns3::Socket> socket) { connection_lost(socket, true); }
+
+void SipNodeApp::connection_lost(ns3::Ptr<ns3::Socket> socket, bool failed) {
+  auto it = by_socket_.find(ns3::PeekPointer(socket));
+  if (it == by_socket_.end()) return;
+  const sip::ConnectionId id = it->second;
+  // A close before the handshake completed (RST to our SYN) is a failed
+  // connection whatever callback ns-3 chose to report it.
+  if (!connections_[id].connected) failed = true;
+  forget(id);
+  if (!failed) socket->Close();  // answer the peer's FIN with ours
+  if (draining_) {
+    failed_while_draining_.push_back(id);
+    return;
+  }
+  if (failed) ++counters_.connections_failed;
+  node_->handle_connection_closed(now(), id, failed);
+  drain();
+}
+
+void SipNodeApp::forget(sip::ConnectionId id) {
+  auto it = connections_.find(id);
+  if (it == connections_.end()) return;
+  ns3::Ptr<ns3::Socket> socket = it->second.socket;
+  by_socket_.erase(ns3::PeekPointer(socket));
+  connections_.erase(it);
+  socket->SetRecvCallback(ns3::MakeNullCallback<void, ns3::Ptr<ns3::Socket>>());
+  socket->SetSendCallback(ns3::MakeNullCallback<void, ns3::Ptr<ns3::Socket>, uint32_t>());
+  socket->SetCloseCallbacks(ns3::MakeNullCallback<void, ns3::Ptr<ns3::Socket>>(),
+                            ns3::MakeNullCallback<void, ns3::Ptr<ns3::Socket>>());
+  socket->SetConnectCallback(ns3::MakeNullCallback<void, ns3::Ptr<ns3::Socket>>(),
+                             ns3::MakeNullCallback<void, ns3::Ptr<ns3::Socket>>());
+}
+
+}  // namespace siplab::runtime

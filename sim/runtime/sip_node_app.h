@@ -1,0 +1,116 @@
+// ns-3 Application hosting one SIP node core (models/sip/node/sip_node.h):
+// UDP sockets on node address:5060 (SIP) and node address:dns_port (the
+// node's stub resolver), a TCP listener on node address:5060 plus outgoing
+// TCP connections for the stack's open_connection transmits.  The ns-3
+// Simulator is the clock (every input carries Simulator::Now()) and the
+// timer service: ONE scheduled event, re-armed to poll_timeout() after
+// every input (DESIGN.md, sans-IO contract).  Nothing here reads the wall
+// clock or draws randomness: the Random and the TransactionUser are given.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "ns3/application.h"
+#include "ns3/event-id.h"
+#include "ns3/nstime.h"
+#include "ns3/socket.h"
+
+#include "models/common/random.h"
+#include "models/sip/node/sip_node.h"
+
+namespace siplab::runtime {
+
+struct SipNodeAppCounters {
+  uint64_t datagrams_in = 0;
+  uint64_t datagrams_out = 0;
+  uint64_t connections_opened = 0;    // outgoing connects started
+  uint64_t connections_accepted = 0;  // incoming accepted
+  uint64_t connections_failed = 0;    // connect or send failures reported to the core
+  uint64_t timer_events = 0;          // handle_timeout calls
+};
+
+class SipNodeApp : public ns3::Application {
+ public:
+  using TraceSink = std::function<void(const sip::NodeTrace&)>;
+  using Command = std::function<void(sip::TuContext&)>;
+
+  // The app borrows `random` and `tu`: they must outlive it.
+  SipNodeApp(sip::SipNodeConfig config, Random& random, sip::TransactionUser& tu);
+  ~SipNodeApp() override;
+
+  // Receives every trace the node produces, as it happens (the collector).
+  // Without a sink traces are discarded.
+  void set_trace_sink(TraceSink sink) { trace_sink_ = std::move(sink); }
+
+  // Runs `command` against the TU's context at simulated time `at` (a
+  // scenario's register / call / hang-up), then drains what it caused.  A
+  // command due before the app has started runs right after it starts.
+  void command_at(ns3::Time at, Command command);
+
+  sip::SipNode& node() { return *node_; }
+  const sip::SipNode& node() const { return *node_; }
+  const SipNodeAppCounters& counters() const { return counters_; }
+
+ private:
+  struct Connection {
+    ns3::Ptr<ns3::Socket> socket;
+    bool connected = false;
+    std::string pending;  // bytes waiting for the connect or for send-buffer room
+  };
+
+  void StartApplication() override;
+  void StopApplication() override;
+
+  void run_command(const Command& command);
+  // After every input: put transmits on sockets, close connections, hand
+  // traces to the sink, then re-arm the timer.
+  void drain();
+  void send(sip::Transmit& transmit);
+  void send_stream(sip::Transmit& transmit);
+  void flush(sip::ConnectionId id, Connection& connection);
+  void rearm_timer();
+  void on_timer();
+
+  void on_udp_readable(ns3::Ptr<ns3::Socket> socket);
+  void on_accept(ns3::Ptr<ns3::Socket> socket, const ns3::Address& from);
+  void on_connected(ns3::Ptr<ns3::Socket> socket);
+  void on_connect_failed(ns3::Ptr<ns3::Socket> socket);
+  void on_stream_readable(ns3::Ptr<ns3::Socket> socket);
+  void on_send_room(ns3::Ptr<ns3::Socket> socket, uint32_t available);
+  void on_closed(ns3::Ptr<ns3::Socket> socket);
+  void on_close_error(ns3::Ptr<ns3::Socket> socket);
+  void connection_lost(ns3::Ptr<ns3::Socket> socket, bool failed);
+  void watch_stream(ns3::Ptr<ns3::Socket> socket);
+  void forget(sip::ConnectionId id);
+
+  Instant now() const;
+
+  std::unique_ptr<sip::SipNode> node_;
+  Endpoint sip_local_;
+  Endpoint dns_local_;
+  ns3::Ptr<ns3::Socket> sip_udp_;
+  ns3::Ptr<ns3::Socket> dns_udp_;
+  ns3::Ptr<ns3::Socket> tcp_listener_;
+  std::unordered_map<sip::ConnectionId, Connection> connections_;
+  std::unordered_map<const ns3::Socket*, sip::ConnectionId> by_socket_;
+  // Streams whose failure must reach the core once the current drain ends
+  // (never re-enter the core from inside a drain).
+  std::vector<sip::ConnectionId> failed_while_draining_;
+
+  ns3::EventId timer_;
+  std::optional<Instant> armed_for_;
+  bool started_ = false;
+  bool draining_ = false;
+  std::vector<Command> early_commands_;
+  std::string rx_buffer_;  // reused for every received payload
+  TraceSink trace_sink_;
+  SipNodeAppCounters counters_;
+};
+
+}  // namespace siplab::runtime

@@ -1,0 +1,235 @@
+// What the SIP cores cost on top of ns-3: N independent non-INVITE (OPTIONS)
+// transactions between two SipNodeApps over one point-to-point link, then N
+// raw ns-3 UDP request/response exchanges of the same sizes on the same
+// topology, in one process.  Prints both wall times and their ratio (target:
+// SIP at most 1.5x raw).  Plain program, not run by ctest:
+//   bench_sip_vs_raw [N=20000] [spacing_us=50]
+// The wall clock is read here, around Simulator::Run(), never inside the
+// runtime.
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <string>
+
+#include "models/sip/message/parser.h"
+#include "ns3/packet.h"
+#include "ns3/simulator.h"
+#include "ns3/socket.h"
+#include "ns3/udp-socket-factory.h"
+#include "sim/runtime/ns3_address.h"
+#include "sim/runtime/sip_node_app.h"
+#include "sim/topology/topology.h"
+
+namespace {
+
+using namespace siplab;
+using namespace std::chrono_literals;
+
+std::unique_ptr<topo::Topology> pair_topology() {
+  topo::TopologySpec spec;
+  spec.nodes.push_back({"client", std::nullopt, std::nullopt, 1});
+  spec.nodes.push_back({"server", std::nullopt, std::nullopt, 2});
+  topo::LinkSpec link;
+  link.a = "client";
+  link.b = "server";
+  link.delay = 10ms;
+  link.rate_bps = 1'000'000'000;
+  link.queue_packets = 100000;
+  spec.links.push_back(link);
+  auto built = topo::Topology::build(spec, 1);
+  if (auto* errors = std::get_if<topo::TopologyErrors>(&built)) {
+    std::fprintf(stderr, "topology: %s\n", errors->front().message.c_str());
+    std::exit(2);
+  }
+  return std::move(std::get<std::unique_ptr<topo::Topology>>(built));
+}
+
+class Uac : public sip::TransactionUser {
+ public:
+  void attach(sip::TuContext& context) override { ctx = &context; }
+  void on_request(Instant, sip::RequestReceived&&) override {}
+  void on_response(Instant, sip::RequestHandle, const sip::Message& response, sip::ResponseOrigin) override {
+    if (response.status_code() == 200) ++ok;
+  }
+  void on_stray_response(Instant, const sip::Message&) override {}
+  void on_server_failure(Instant, sip::TxnId, sip::ServerFailure) override {}
+  void on_timer(Instant, sip::TimerCookie) override {}
+  sip::TuContext* ctx = nullptr;
+  uint64_t ok = 0;
+};
+
+class Uas : public sip::TransactionUser {
+ public:
+  void attach(sip::TuContext& context) override { ctx_ = &context; }
+  void on_request(Instant now, sip::RequestReceived&& r) override {
+    if (r.txn != sip::kNoTxn) ctx_->send_response(now, r.txn, sip::make_response(r.request, 200, {}, "uastag"));
+  }
+  void on_response(Instant, sip::RequestHandle, const sip::Message&, sip::ResponseOrigin) override {}
+  void on_stray_response(Instant, const sip::Message&) override {}
+  void on_server_failure(Instant, sip::TxnId, sip::ServerFailure) override {}
+  void on_timer(Instant, sip::TimerCookie) override {}
+
+ private:
+  sip::TuContext* ctx_ = nullptr;
+};
+
+// The request a UA core would build: parsed once, then copied with a fresh
+// Call-ID per transaction (a TU builds messages, it does not parse them).
+sip::Message options_template(const std::string& uri) {
+  auto parsed = sip::parse_message("OPTIONS " + uri +
+                                   " SIP/2.0\r\n"
+                                   "Max-Forwards: 70\r\n"
+                                   "From: <sip:peter@example.org>;tag=ftag\r\n"
+                                   "To: <" + uri + ">\r\n"
+                                   "Call-ID: bench-0@example.org\r\n"
+                                   "CSeq: 1 OPTIONS\r\n"
+                                   "Content-Length: 0\r\n\r\n");
+  if (!parsed.ok()) {
+    std::fprintf(stderr, "template: %s\n", parsed.error().reason.c_str());
+    std::exit(2);
+  }
+  return std::move(parsed.value());
+}
+
+struct Result {
+  double seconds = 0;
+  uint64_t completed = 0;
+  size_t request_bytes = 0;
+  size_t response_bytes = 0;
+};
+
+sip::SipNodeConfig config(const std::string& name, const IpAddress& address) {
+  sip::SipNodeConfig c;
+  c.identity.name = name;
+  c.identity.address = address;
+  // Message text in traces is a collector concern; the bench measures the
+  // protocol path, with traces drained but not rendered.
+  c.stack.transport.trace_message_text = false;
+  return c;
+}
+
+Result run_sip(uint64_t n, ns3::Time spacing) {
+  auto topology = pair_topology();
+  const IpAddress client_address = *topology->address_of("client");
+  const IpAddress server_address = *topology->address_of("server");
+  SeededRandom client_random(1), server_random(2);
+  Uac uac;
+  Uas uas;
+  auto client = ns3::CreateObject<runtime::SipNodeApp>(config("client", client_address), client_random, uac);
+  auto server = ns3::CreateObject<runtime::SipNodeApp>(config("server", server_address), server_random, uas);
+  topology->node("client")->AddApplication(client);
+  topology->node("server")->AddApplication(server);
+  Result result;
+  // Record the first request's and response's sizes for the raw run.
+  client->set_trace_sink([&result](const sip::NodeTrace& t) {
+    if (result.request_bytes) return;
+    if (auto* e = std::get_if<sip::TraceEvent>(&t))
+      if (auto* m = std::get_if<sip::MessageEvent>(e)) result.request_bytes = m->bytes;
+  });
+  server->set_trace_sink([&result](const sip::NodeTrace& t) {
+    if (result.response_bytes) return;
+    if (auto* e = std::get_if<sip::TraceEvent>(&t))
+      if (auto* m = std::get_if<sip::MessageEvent>(e))
+        if (m->action == sip::MessageAction::Sent) result.response_bytes = m->bytes;
+  });
+  const std::string uri = "sip:ivan@" + server_address.to_string();
+  const sip::Uri next_hop = *sip::parse_uri(uri);
+  const sip::Message request = options_template(uri);
+  for (uint64_t i = 0; i < n; ++i) {
+    client->command_at(spacing * static_cast<int64_t>(i), [i, &request, &next_hop](sip::TuContext& ctx) {
+      sip::Message m = request;
+      m.set_header("Call-ID", "bench-" + std::to_string(i) + "@example.org");
+      ctx.send_request(Instant{ns3::Simulator::Now().GetNanoSeconds()}, std::move(m), next_hop);
+    });
+  }
+  const auto start = std::chrono::steady_clock::now();
+  ns3::Simulator::Run();
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  result.completed = uac.ok;
+  ns3::Simulator::Destroy();
+  return result;
+}
+
+// The raw exchange: a request datagram of the SIP request's size, answered
+// at once by one of the SIP response's size.
+class RawPeer {
+ public:
+  RawPeer(ns3::Ptr<ns3::Node> node, const Endpoint& local, size_t reply_bytes)
+      : reply_bytes_(reply_bytes), local_(local), node_(node) {}
+  void start() {
+    socket_ = ns3::Socket::CreateSocket(node_, ns3::UdpSocketFactory::GetTypeId());
+    socket_->Bind(runtime::to_ns3_socket_address(local_));
+    socket_->SetRecvCallback(ns3::MakeCallback(&RawPeer::on_readable, this));
+  }
+  void send(const Endpoint& to, size_t bytes) {
+    buffer_.assign(bytes, 'x');
+    socket_->SendTo(ns3::Create<ns3::Packet>(reinterpret_cast<const uint8_t*>(buffer_.data()), bytes), 0,
+                    runtime::to_ns3_socket_address(to));
+  }
+  uint64_t received = 0;
+
+ private:
+  void on_readable(ns3::Ptr<ns3::Socket> socket) {
+    ns3::Address from;
+    while (ns3::Ptr<ns3::Packet> packet = socket->RecvFrom(from)) {
+      buffer_.resize(packet->GetSize());
+      packet->CopyData(reinterpret_cast<uint8_t*>(buffer_.data()), packet->GetSize());
+      ++received;
+      if (reply_bytes_) send(runtime::endpoint_from_ns3(from), reply_bytes_);
+    }
+  }
+  size_t reply_bytes_;
+  Endpoint local_;
+  ns3::Ptr<ns3::Node> node_;
+  ns3::Ptr<ns3::Socket> socket_;
+  std::string buffer_;
+};
+
+Result run_raw(uint64_t n, ns3::Time spacing, size_t request_bytes, size_t response_bytes) {
+  auto topology = pair_topology();
+  const Endpoint client_ep{*topology->address_of("client"), 5060};
+  const Endpoint server_ep{*topology->address_of("server"), 5060};
+  RawPeer client(topology->node("client"), client_ep, 0);
+  RawPeer server(topology->node("server"), server_ep, response_bytes);
+  ns3::Simulator::Schedule(ns3::Seconds(0), [&] {
+    client.start();
+    server.start();
+  });
+  for (uint64_t i = 0; i < n; ++i)
+    ns3::Simulator::Schedule(spacing * static_cast<int64_t>(i),
+                             [&client, server_ep, request_bytes] { client.send(server_ep, request_bytes); });
+  const auto start = std::chrono::steady_clock::now();
+  ns3::Simulator::Run();
+  Result result;
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  result.completed = client.received;
+  result.request_bytes = request_bytes;
+  result.response_bytes = response_bytes;
+  ns3::Simulator::Destroy();
+  return result;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const uint64_t n = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 20000;
+  const int64_t spacing_us = argc > 2 ? std::strtoll(argv[2], nullptr, 10) : 50;
+  if (n == 0 || spacing_us <= 0) {
+    std::fprintf(stderr, "usage: bench_sip_vs_raw [N>0] [spacing_us>0]\n");
+    return 2;
+  }
+  const ns3::Time spacing = ns3::MicroSeconds(spacing_us);
+  const Result sip = run_sip(n, spacing);
+  const Result raw = run_raw(n, spacing, sip.request_bytes, sip.response_bytes);
+  std::printf("N=%llu spacing=%lldus request=%zuB response=%zuB\n", static_cast<unsigned long long>(n),
+              static_cast<long long>(spacing_us), sip.request_bytes, sip.response_bytes);
+  std::printf("sip: %.3f s wall, %llu/%llu completed (%.1f us per transaction)\n", sip.seconds,
+              static_cast<unsigned long long>(sip.completed), static_cast<unsigned long long>(n),
+              1e6 * sip.seconds / static_cast<double>(n));
+  std::printf("raw: %.3f s wall, %llu/%llu completed (%.1f us per exchange)\n", raw.seconds,
+              static_cast<unsigned long long>(raw.completed), static_cast<unsigned long long>(n),
+              1e6 * raw.seconds / static_cast<double>(n));
+  std::printf("ratio sip/raw: %.2f (target <= 1.5)\n", sip.seconds / raw.seconds);
+  return sip.completed == n && raw.completed == n ? 0 : 1;
+}
