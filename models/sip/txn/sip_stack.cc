@@ -144,19 +144,25 @@ void SipStack::on_response(Instant now, Received&& r) {
     transport_.record_drop(now, r, DropCause::ViaMismatch, "top Via sent-by is not this node");
     return;
   }
+  // At a proxy a response normally goes on along the next Via (§16.7 step
+  // 3).  One that matches a client transaction of ours and carries only our
+  // Via answers a request the proxy originated itself (the CANCEL it sends
+  // to the other branches, §16.7 step 10): judge that one as a UAC would.
+  const auto key = client_key(r.message);
+  const auto it = key ? client_index_.find(*key) : client_index_.end();
+  const bool matched = it != client_index_.end();
+  const bool own_request = matched && r.message.header_values(HeaderId::Via).size() == 1;
   const ResponseRole role =
-      config_.validation.role == Role::Proxy ? ResponseRole::Proxy : ResponseRole::Uac;
+      config_.validation.role == Role::Proxy && !own_request ? ResponseRole::Proxy : ResponseRole::Uac;
   const ResponseVerdict verdict = validate_response(r.message, role);
   if (!verdict.accept) {
     ++counters_.invalid_responses;
     transport_.record_drop(now, r, DropCause::Invalid, verdict.reason);
     return;
   }
-  if (const auto key = client_key(r.message)) {
-    if (auto it = client_index_.find(*key); it != client_index_.end()) {
-      client_on_response(now, txns_.at(it->second), std::move(r.message));
-      return;
-    }
+  if (matched) {
+    client_on_response(now, txns_.at(it->second), std::move(r.message));
+    return;
   }
   events_.push_back(StrayResponse{std::move(r.message), r.from});
 }

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "models/sip/message/parser.h"
+#include "models/sip/message/serializer.h"
 #include "models/sip/transport/branch.h"
 #include "tests/support/sip_builders.h"
 
@@ -190,6 +191,49 @@ TEST_F(StackTransportTest, TraceObserverReceivesEventsInEmissionOrder) {
   // recv, Trying, send 200, Completed, J fires, Terminated.
   EXPECT_EQ(seen, (std::vector<std::string>{"message", "state", "message", "state", "timer", "state"}));
   EXPECT_FALSE(bob_.poll_trace().has_value());
+}
+
+}  // namespace
+}  // namespace siplab::sip::test
+
+namespace siplab::sip::test {
+namespace {
+
+// A proxy's own requests (the CANCEL it sends to the other branches, §16.7
+// step 10) are answered with only its Via; those responses are its own to
+// consume, while a stray single-Via response has nowhere to go (§16.7 step 3).
+TEST(ProxyStackResponses, OwnRequestsSingleViaResponseIsConsumedStrayOneDropped) {
+  SeededRandom random(9);
+  SipStackConfig config = siplab::testing::stack_config("192.0.2.10");
+  config.validation.role = Role::Proxy;
+  SipStack proxy(config, random);
+  SendResult sent = proxy.send_request(Instant{}, siplab::testing::make_request("OPTIONS", "sip:bob@192.0.2.2", "own@p"),
+                                       Target{Transport::Udp, endpoint("192.0.2.2:5060")});
+  ASSERT_TRUE(sent.ok()) << sent.error;
+  auto out = proxy.poll_transmit();
+  ASSERT_TRUE(out);
+  auto request = parse_message(out->bytes);
+  ASSERT_TRUE(request.ok());
+  Message ok = make_response(*request, 200, {}, "t1");
+  proxy.handle_datagram(Instant{std::chrono::milliseconds(20)}, endpoint("192.0.2.2:5060"),
+                        endpoint("192.0.2.10:5060"), serialize(ok));
+  auto event = proxy.poll_event();
+  ASSERT_TRUE(event);
+  auto* response = std::get_if<ResponseReceived>(&*event);
+  ASSERT_NE(response, nullptr);
+  EXPECT_EQ(response->txn, sent.txn);
+  EXPECT_EQ(response->response.status_code(), 200);
+
+  // A response for a branch we never sent, with only our Via, is dropped.
+  Message stray = ok;
+  Via via = *stray.top_via();
+  via.set_branch("z9hG4bKnever-sent");
+  stray.set_top_via(via);
+  const uint64_t invalid_before = proxy.counters().invalid_responses;
+  proxy.handle_datagram(Instant{std::chrono::milliseconds(30)}, endpoint("192.0.2.2:5060"),
+                        endpoint("192.0.2.10:5060"), serialize(stray));
+  EXPECT_FALSE(proxy.poll_event());
+  EXPECT_EQ(proxy.counters().invalid_responses, invalid_before + 1);
 }
 
 }  // namespace
