@@ -161,6 +161,7 @@ void read_kind_fields(const LineReader& r, TraceEvent& ev) {
     case EventKind::CallEvent:
       ev.call = r.integer("call");
       ev.call_event = r.str("event");
+      ev.call_id = r.opt_str("call_id");
       ev.code = r.opt_integer("code", 0);
       break;
     case EventKind::LinkStats:
