@@ -167,7 +167,8 @@ void SipNode::advance_location(Instant now, Outgoing& out) {
     switch (out.locator->state()) {
       case locate::LocateState::Done:
         ++counters_.requests_located;
-        out.failover = std::make_unique<locate::Failover>(out.locator->targets());
+        out.failover =
+            std::make_unique<locate::Failover>(order_by_recent_failures(now, out.locator->targets()));
         send_to_current(now, out);
         return;
       case locate::LocateState::Failed:
@@ -205,6 +206,7 @@ void SipNode::send_to_current(Instant now, Outgoing& out) {
       return;
     }
     ++counters_.failovers;
+    remember_failure(now, *target);
     out.failover->fail_current(locate::TargetFailure::TransportError);
   }
   fail_locally(now, out, 503, "Service Unavailable");
@@ -250,6 +252,8 @@ void SipNode::on_stack_response(Instant now, ResponseReceived&& received) {
     failure = locate::TargetFailure::ServiceUnavailable;
   if (failure && !out.cancel_wanted && out.failover) {
     by_txn_.erase(out.txn);
+    if (*failure != locate::TargetFailure::ServiceUnavailable && out.failover->current())
+      remember_failure(now, *out.failover->current());
     out.failover->fail_current(*failure);
     if (!out.failover->exhausted()) {
       ++counters_.failovers;
@@ -330,6 +334,22 @@ void SipNode::fire_tu_timers(Instant now) {
     tu_.on_timer(now, cookie);
     pump(now);
   }
+}
+
+std::vector<locate::Target> SipNode::order_by_recent_failures(Instant now,
+                                                              std::vector<locate::Target> targets) const {
+  if (failed_targets_.empty()) return targets;
+  auto failed_recently = [&](const locate::Target& t) {
+    auto it = failed_targets_.find({t.transport, t.address, t.port});
+    return it != failed_targets_.end() && now < it->second + config_.failed_target_memory;
+  };
+  std::stable_partition(targets.begin(), targets.end(), [&](const auto& t) { return !failed_recently(t); });
+  return targets;
+}
+
+void SipNode::remember_failure(Instant now, const locate::Target& target) {
+  if (config_.failed_target_memory > Duration::zero())
+    failed_targets_[{target.transport, target.address, target.port}] = now;
 }
 
 void SipNode::forget(RequestHandle handle) {

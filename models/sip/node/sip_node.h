@@ -11,6 +11,7 @@
 
 #include <deque>
 #include <map>
+#include <tuple>
 #include <memory>
 #include <optional>
 #include <unordered_map>
@@ -31,6 +32,11 @@ struct SipNodeConfig {
   dns::ResolverConfig resolver;
   uint16_t dns_port = 5353;  // our resolver's local UDP port
   locate::LocatorConfig locator;
+  // How long a target that timed out or failed at the transport is tried
+  // last by later requests (RFC 3263 §4.3 leaves remembering to the client;
+  // without it every new request, even the REGISTER answering a 401, would
+  // wait out Timer F on a dead server again).  Zero: no memory.
+  Duration failed_target_memory = std::chrono::minutes(5);
 };
 
 // Everything a trace collector can record about a node.
@@ -119,6 +125,9 @@ class SipNode final : private TuContext {
   bool drain_stack(Instant now);
   void fire_tu_timers(Instant now);
   void forget(RequestHandle handle);
+  // Targets that failed within failed_target_memory go last, order kept.
+  std::vector<locate::Target> order_by_recent_failures(Instant now, std::vector<locate::Target> targets) const;
+  void remember_failure(Instant now, const locate::Target& target);
 
   SipNodeConfig config_;
   Random& random_;
@@ -132,6 +141,8 @@ class SipNode final : private TuContext {
   std::unordered_map<TxnId, RequestHandle> by_txn_;
   std::unordered_map<dns::LookupId, RequestHandle> by_lookup_;
   std::multimap<Instant, TimerCookie> tu_timers_;
+  // (transport, address, port) of targets that failed → when.
+  std::map<std::tuple<Transport, IpAddress, uint16_t>, Instant> failed_targets_;
   std::deque<NodeTrace> trace_;
 };
 

@@ -149,6 +149,47 @@ TEST(SipNode, FailsOverToTheNextSrvTargetWhenTimerFFires) {
   EXPECT_EQ(to_primary, 11u);  // 0, .5, 1.5, 3.5, 7.5, 11.5, 15.5, 19.5, 23.5, 27.5, 31.5
 }
 
+TEST(SipNode, LaterRequestsTryARecentlyFailedTargetLast) {
+  World w;  // proxy (priority 10) does not exist
+  RecordingTu backup_tu(200);
+  SipNode backup(config_for("proxy2", kServer2), w.random, backup_tu);
+  w.net.add_sip_node(backup);
+  auto send = [&] {
+    w.net.command("client", [&](TuContext& ctx) {
+      ctx.send_request(w.net.now(), options_to("sip:ivan@domain.ru"), *parse_uri("sip:ivan@domain.ru"));
+    });
+  };
+  send();
+  w.net.run_for(40s);
+  send();  // at 40 s: the primary failed at 32.02 s, so the secondary goes first
+  w.net.run_for(10s);
+  ASSERT_EQ(w.client_tu.responses.size(), 2u);
+  EXPECT_EQ(w.client_tu.responses[1].code, 200);
+  EXPECT_EQ(w.client_tu.responses[1].at, 40s + 20ms);  // cached DNS, one round trip
+  EXPECT_EQ(w.client.counters().failovers, 1u);
+}
+
+TEST(SipNode, WithoutFailureMemoryEveryRequestStartsAtTheTopTarget) {
+  World w;
+  SipNodeConfig forgetful = config_for("forgetful", *IpAddress::parse("198.51.100.11"));
+  forgetful.failed_target_memory = Duration::zero();
+  RecordingTu tu;
+  SipNode client(forgetful, w.random, tu);
+  w.net.add_sip_node(client);
+  RecordingTu backup_tu(200);
+  SipNode backup(config_for("proxy2", kServer2), w.random, backup_tu);
+  w.net.add_sip_node(backup);
+  for (int i = 0; i < 2; ++i) {
+    w.net.command("forgetful", [&](TuContext& ctx) {
+      ctx.send_request(w.net.now(), options_to("sip:ivan@domain.ru"), *parse_uri("sip:ivan@domain.ru"));
+    });
+    w.net.run_for(40s);
+  }
+  ASSERT_EQ(tu.responses.size(), 2u);
+  EXPECT_EQ(tu.responses[1].at, 40s + 32s + 20ms);  // Timer F again, then the secondary
+  EXPECT_EQ(client.counters().failovers, 2u);
+}
+
 TEST(SipNode, UnknownDomainEndsInALocal503) {
   World w;
   w.net.command("client", [&](TuContext& ctx) {
