@@ -182,7 +182,7 @@ void Resolver::send_next(Instant now, Pending& p, uint16_t dns_id) {
   if (p.sends > 1) ++counters_.retransmissions;
   p.deadline = now + config_.timeout;
   events_.push_back(ResolverEvent{ResolverEventKind::QuerySent, now, p.id, p.name, p.type, p.sends,
-                                  config_.servers[server], LookupStatus::Ok, {}, {}});
+                                  config_.servers[server], LookupStatus::Ok, {}, {}, dns_id});
 }
 
 void Resolver::finish(uint16_t dns_id, LookupResult result) {
@@ -247,7 +247,7 @@ void Resolver::handle_datagram(Instant now, const Endpoint& from, std::span<cons
     p.last_failure = *failure;
     p.last_failure_server = from;
     events_.push_back(ResolverEvent{ResolverEventKind::Answer, now, p.id, p.name, p.type, p.sends, from,
-                                    *failure, {}, {}});
+                                    *failure, {}, {}, dns_id});
     send_next(now, p, dns_id);  // RFC 1035 §7.3: try the next server
     return;
   }
@@ -268,7 +268,7 @@ void Resolver::handle_datagram(Instant now, const Endpoint& from, std::span<cons
   r.answers = response.answers;
   r.additional = response.additional;
   events_.push_back(ResolverEvent{ResolverEventKind::Answer, now, p.id, p.name, p.type, p.sends, from,
-                                  r.status, r.answers, {}});
+                                  r.status, r.answers, {}, dns_id});
   finish(dns_id, std::move(r));
 }
 

@@ -105,6 +105,7 @@ struct ResolverEvent {
   LookupStatus status = LookupStatus::Ok;  // Answer, CacheHit
   std::vector<ResourceRecord> answers;     // Answer, CacheHit
   std::string detail;                      // Unmatched: why it was ignored
+  uint16_t message_id = 0;                 // QuerySent, Answer: the DNS message id on the wire
 };
 
 struct ResolverCounters {

@@ -133,10 +133,14 @@ void Collector::resolver_event(std::string_view node, const sip::ResolverTrace& 
   const std::string type = dns::type_name(e.type);
   switch (e.kind) {
     case dns::ResolverEventKind::QuerySent:
+      // `id` is the DNS message id on the wire, which the server's dns.serve
+      // carries too (so a ladder pairs query, serve and answer); `lookup`
+      // names the resolver lookup the attempts belong to.
       writer_.event(e.at, node, "dns.query")
           .field("src", r.local.to_string())
           .field("dst", endpoint_text(e.server))
-          .field("id", e.id)
+          .field("id", e.message_id)
+          .field("lookup", e.id)
           .field("name", e.name)
           .field("type", type)
           .field("attempt", e.attempt);
@@ -145,7 +149,8 @@ void Collector::resolver_event(std::string_view node, const sip::ResolverTrace& 
       writer_.event(e.at, node, "dns.answer")
           .field("src", endpoint_text(e.server))
           .field("dst", r.local.to_string())
-          .field("id", e.id)
+          .field("id", e.message_id)
+          .field("lookup", e.id)
           .field("name", e.name)
           .field("type", type)
           .field("rcode", rcode_of(e.status))

@@ -101,6 +101,7 @@ TEST(Collector, ResolverQueryAnswerAndTimeoutLines) {
   q.kind = dns::ResolverEventKind::QuerySent;
   q.at = 1s;
   q.id = 4;
+  q.message_id = 40000;
   q.name = "domain.ru.";
   q.type = dns::RrType::A;
   q.attempt = 1;
@@ -118,9 +119,9 @@ TEST(Collector, ResolverQueryAnswerAndTimeoutLines) {
   f.collector.node_trace("a", sip::NodeTrace{sip::ResolverTrace{t, local}});
   EXPECT_EQ(f.out.str(),
             "{\"t\":1,\"node\":\"a\",\"kind\":\"dns.query\",\"src\":\"10.0.0.1:5353\",\"dst\":\"10.0.0.9:53\","
-            "\"id\":4,\"name\":\"domain.ru.\",\"type\":\"A\",\"attempt\":1}\n"
+            "\"id\":40000,\"lookup\":4,\"name\":\"domain.ru.\",\"type\":\"A\",\"attempt\":1}\n"
             "{\"t\":1.01,\"node\":\"a\",\"kind\":\"dns.answer\",\"src\":\"10.0.0.9:53\",\"dst\":\"10.0.0.1:5353\","
-            "\"id\":4,\"name\":\"domain.ru.\",\"type\":\"A\",\"rcode\":\"NXDOMAIN\",\"answers\":[]}\n"
+            "\"id\":40000,\"lookup\":4,\"name\":\"domain.ru.\",\"type\":\"A\",\"rcode\":\"NXDOMAIN\",\"answers\":[]}\n"
             "{\"t\":3,\"node\":\"a\",\"kind\":\"dns.timeout\",\"name\":\"domain.ru.\",\"type\":\"A\",\"server\":"
             "\"10.0.0.9:53\",\"attempt\":2}\n");
 }

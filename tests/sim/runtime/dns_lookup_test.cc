@@ -96,6 +96,11 @@ TEST_F(DnsLookup, NaptrSrvALookupAcrossTheNetworkFeedsTheLocator) {
   EXPECT_EQ(answers[0]["answers"],
             nlohmann::json::array({"domain.ru. 3600 IN NAPTR 10 50 \"S\" \"SIP+D2U\" \"\" _sip._udp.domain.ru."}));
   EXPECT_EQ(ns_of(answers[0]), 1'014'000'426);  // answer + additional records: a 154-byte datagram (+2 PPP), twice
+  // The wire message id pairs the three lines (ladders draw query and answer
+  // from it); the resolver's own lookup number rides along as `lookup`.
+  EXPECT_EQ(queries[0]["id"], serves[0]["id"]);
+  EXPECT_EQ(answers[0]["id"], serves[0]["id"]);
+  EXPECT_EQ(queries[0]["lookup"], answers[0]["lookup"]);
 
   // The request goes to the SRV target's A record: proxy, not other.
   const auto sent = capture.of("sip.send", "client");
