@@ -319,13 +319,13 @@ class Progress {
 
  private:
   void tick() {
-    ++ticks_;
     auto now = std::chrono::steady_clock::now();
     if (now - last_ > std::chrono::seconds(1) && now - start_ > std::chrono::seconds(3)) {
       last_ = now;
       const double wall = std::chrono::duration<double>(now - start_).count();
-      *err_ << fmt::format("\r\033[Ksimulated {:.1f}s of {:.1f}s, {:.0f} progress ticks/s", to_seconds(sim_now()),
-                           to_seconds(stop_), ticks_ / wall)
+      const double events = static_cast<double>(ns3::Simulator::GetEventCount());
+      *err_ << fmt::format("\r\033[Ksimulated {:.1f}s of {:.1f}s, {:.0f} events/s", to_seconds(sim_now()),
+                           to_seconds(stop_), events / wall)
             << std::flush;
       printed_ = true;
     }
@@ -337,7 +337,6 @@ class Progress {
   Duration stop_;
   std::ostream* err_ = nullptr;
   std::chrono::steady_clock::time_point start_, last_;
-  uint64_t ticks_ = 0;
   bool printed_ = false;
 };
 
