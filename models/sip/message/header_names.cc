@@ -85,20 +85,27 @@ constexpr std::array<HeaderId, 26> kCompact = make_compact();
 
 namespace {
 
-// Ids bucketed by the lowercase first letter of their long name, so a
-// lookup compares against two or three candidates instead of all of them.
+// Ids bucketed by the lowercase first letter and the length of their long
+// name, so a lookup compares at most a few candidates of the right length
+// (header_id() runs for every header row the parser sees).
+constexpr std::size_t kMaxNameLength = 24;
+constexpr std::size_t kSlots = 3;
 struct Buckets {
-  std::array<std::array<HeaderId, 12>, 26> ids{};
-  std::array<uint8_t, 26> count{};
+  std::array<std::array<std::array<HeaderId, kSlots>, kMaxNameLength>, 26> ids{};
+  std::array<std::array<uint8_t, kMaxNameLength>, 26> count{};
 };
 
 constexpr Buckets make_buckets() {
   Buckets b{};
   for (std::size_t i = 1; i < kNames.size(); ++i) {
-    char c = kNames[i].name[0];
+    std::string_view n = kNames[i].name;
+    char c = n[0];
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
     std::size_t k = static_cast<std::size_t>(c - 'a');
-    b.ids[k][b.count[k]++] = static_cast<HeaderId>(i);
+    // A name too long or a bucket too full fails the constant evaluation,
+    // i.e. the build, rather than silently dropping a header.
+    if (n.size() >= kMaxNameLength || b.count[k][n.size()] >= kSlots) throw "header name table overflow";
+    b.ids[k][n.size()][b.count[k][n.size()]++] = static_cast<HeaderId>(i);
   }
   return b;
 }
@@ -113,10 +120,11 @@ HeaderId header_id(std::string_view name) {
   if (c < 'a' || c > 'z') return HeaderId::Other;
   std::size_t k = static_cast<std::size_t>(c - 'a');
   if (name.size() == 1) return kCompact[k];
-  for (uint8_t j = 0; j < kBuckets.count[k]; ++j) {
-    HeaderId id = kBuckets.ids[k][j];
-    std::string_view n = kNames[static_cast<std::size_t>(id)].name;
-    if (n.size() == name.size() && iequals(n, name)) return id;
+  if (name.size() >= kMaxNameLength) return HeaderId::Other;
+  const auto& candidates = kBuckets.ids[k][name.size()];
+  for (uint8_t j = 0; j < kBuckets.count[k][name.size()]; ++j) {
+    HeaderId id = candidates[j];
+    if (iequals(kNames[static_cast<std::size_t>(id)].name, name)) return id;
   }
   return HeaderId::Other;
 }

@@ -35,24 +35,7 @@ bool two_digits(std::string_view s, std::size_t i, uint8_t& out) {
 
 std::vector<std::string_view> split_list(std::string_view value) {
   std::vector<std::string_view> out;
-  std::size_t start = 0;
-  int angle = 0;
-  for (std::size_t i = 0; i < value.size(); ++i) {
-    char c = value[i];
-    if (c == '"') {
-      std::size_t end = syntax::scan_quoted(value, i);
-      if (end == std::string_view::npos) break;  // the element parser reports it
-      i = end - 1;
-    } else if (c == '<') {
-      ++angle;
-    } else if (c == '>') {
-      if (angle > 0) --angle;
-    } else if (c == ',' && angle == 0) {
-      out.push_back(syntax::trim(value.substr(start, i - start)));
-      start = i + 1;
-    }
-  }
-  out.push_back(syntax::trim(value.substr(start)));
+  internal::for_each_split_value(value, [&](std::string_view v) { out.push_back(v); });
   return out;
 }
 

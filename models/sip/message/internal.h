@@ -9,6 +9,7 @@
 
 #include "models/sip/message/expected.h"
 #include "models/sip/message/param.h"
+#include "models/sip/message/syntax.h"
 #include "models/sip/message/uri.h"
 
 namespace siplab::sip {
@@ -74,5 +75,32 @@ auto for_each_list_item(std::string_view value, Fn&& fn) -> decltype(fn(value)) 
 }
 
 void append_host(std::string& out, std::string_view host, HostKind kind);
+
+// The splitting split_list() does (§7.3.1: commas outside quoted strings
+// and <> separate values; an unterminated or invalid quoted string ends
+// the scan and leaves the rest as the last value), calling fn(value) for
+// each trimmed value instead of building a vector.  Typed accessors walk
+// list headers with it so reading a Via list allocates only the result.
+template <typename Fn>
+void for_each_split_value(std::string_view value, Fn&& fn) {
+  std::size_t start = 0;
+  int angle = 0;
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    char c = value[i];
+    if (c == '"') {
+      std::size_t end = syntax::scan_quoted(value, i);
+      if (end == std::string_view::npos) break;  // the element parser reports it
+      i = end - 1;
+    } else if (c == '<') {
+      ++angle;
+    } else if (c == '>') {
+      if (angle > 0) --angle;
+    } else if (c == ',' && angle == 0) {
+      fn(syntax::trim(value.substr(start, i - start)));
+      start = i + 1;
+    }
+  }
+  fn(syntax::trim(value.substr(start)));
+}
 
 }  // namespace siplab::sip::internal

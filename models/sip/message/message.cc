@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include "models/sip/message/internal.h"
 #include "models/sip/message/syntax.h"
 
 namespace siplab::sip {
@@ -26,6 +27,42 @@ std::size_t first_top_level_comma(std::string_view v) {
     }
   }
   return std::string_view::npos;
+}
+
+// Calls fn(value) for every value of list header `id` in row order, as
+// header_values(id) would return them, without building that vector.
+template <typename Fn>
+void for_each_list_value(const std::vector<Header>& headers, HeaderId id, Fn&& fn) {
+  for (const Header& h : headers) {
+    if (h.id != id || h.value.empty()) continue;  // empty row: no values
+    internal::for_each_split_value(h.value, fn);
+  }
+}
+
+// Rows of `id`: the number of values when each row holds one, which is
+// the usual case, so reserving it saves the vector's regrowth.
+std::size_t rows_of(const std::vector<Header>& headers, HeaderId id) {
+  std::size_t n = 0;
+  for (const Header& h : headers) n += h.id == id;
+  return n;
+}
+
+// Parses every name-addr value of list header `id` straight into `out`,
+// skipping malformed ones (parse_message() has already rejected those).
+void append_name_addrs(const std::vector<Header>& headers, HeaderId id, std::vector<NameAddr>& out) {
+  out.reserve(rows_of(headers, id));
+  for_each_list_value(headers, id, [&](std::string_view v) {
+    NameAddr& na = out.emplace_back();
+    if (internal::parse_name_addr_into(v, &na)) out.pop_back();
+  });
+}
+
+// Parses in place inside the optional: no Expected<NameAddr> to move out of.
+std::optional<NameAddr> name_addr_of(std::optional<std::string_view> value) {
+  if (!value) return std::nullopt;
+  std::optional<NameAddr> out(std::in_place);
+  if (internal::parse_name_addr_into(*value, &*out)) return std::nullopt;
+  return out;
 }
 
 bool same_header(const Header& h, HeaderId id, std::string_view name) {
@@ -184,8 +221,11 @@ bool Message::pop_first_list_value(HeaderId id) {
 
 std::vector<Via> Message::vias() const {
   std::vector<Via> out;
-  for (std::string_view v : header_values(HeaderId::Via))
-    if (auto via = parse_via(v)) out.push_back(std::move(*via));
+  out.reserve(rows_of(headers_, HeaderId::Via));
+  for_each_list_value(headers_, HeaderId::Via, [&](std::string_view v) {
+    Via& via = out.emplace_back();
+    if (internal::parse_via_into(v, &via)) out.pop_back();
+  });
   return out;
 }
 
@@ -222,21 +262,9 @@ void Message::set_top_via(const Via& via) {
 
 // ---- From / To / Call-ID / CSeq ----
 
-std::optional<NameAddr> Message::from() const {
-  auto v = header(HeaderId::From);
-  if (!v) return std::nullopt;
-  auto na = parse_name_addr(*v);
-  if (!na) return std::nullopt;
-  return std::move(*na);
-}
+std::optional<NameAddr> Message::from() const { return name_addr_of(header(HeaderId::From)); }
 
-std::optional<NameAddr> Message::to() const {
-  auto v = header(HeaderId::To);
-  if (!v) return std::nullopt;
-  auto na = parse_name_addr(*v);
-  if (!na) return std::nullopt;
-  return std::move(*na);
-}
+std::optional<NameAddr> Message::to() const { return name_addr_of(header(HeaderId::To)); }
 
 void Message::set_from(const NameAddr& v) { set_header(HeaderId::From, v.to_string()); }
 void Message::set_to(const NameAddr& v) { set_header(HeaderId::To, v.to_string()); }
@@ -284,13 +312,15 @@ void Message::set_cseq(const CSeq& cseq) { set_header(HeaderId::CSeq, cseq.to_st
 
 ContactList Message::contacts() const {
   ContactList out;
-  for (std::string_view v : header_values(HeaderId::Contact)) {
+  out.contacts.reserve(rows_of(headers_, HeaderId::Contact));
+  for_each_list_value(headers_, HeaderId::Contact, [&](std::string_view v) {
     if (v == "*") {
       out.star = true;
-      continue;
+      return;
     }
-    if (auto na = parse_name_addr(v)) out.contacts.push_back(std::move(*na));
-  }
+    NameAddr& na = out.contacts.emplace_back();
+    if (internal::parse_name_addr_into(v, &na)) out.contacts.pop_back();
+  });
   return out;
 }
 
@@ -322,15 +352,13 @@ void Message::set_max_forwards(uint32_t hops) { set_header(HeaderId::MaxForwards
 
 std::vector<NameAddr> Message::routes() const {
   std::vector<NameAddr> out;
-  for (std::string_view v : header_values(HeaderId::Route))
-    if (auto na = parse_name_addr(v)) out.push_back(std::move(*na));
+  append_name_addrs(headers_, HeaderId::Route, out);
   return out;
 }
 
 std::vector<NameAddr> Message::record_routes() const {
   std::vector<NameAddr> out;
-  for (std::string_view v : header_values(HeaderId::RecordRoute))
-    if (auto na = parse_name_addr(v)) out.push_back(std::move(*na));
+  append_name_addrs(headers_, HeaderId::RecordRoute, out);
   return out;
 }
 

@@ -1,15 +1,6 @@
 #include "models/sip/message/param.h"
 
-#include "models/sip/message/syntax.h"
-
 namespace siplab::sip {
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (syntax::lower(a[i]) != syntax::lower(b[i])) return false;
-  return true;
-}
 
 const Param* find_param(const ParamList& params, std::string_view name) {
   for (const Param& p : params)

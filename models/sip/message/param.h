@@ -22,7 +22,19 @@ struct Param {
 using ParamList = std::vector<Param>;
 
 // ASCII case-insensitive equality (RFC 3261 §7.3.1 names, §19.1.4 tokens).
-bool iequals(std::string_view a, std::string_view b);
+// Inline: header-name, parameter-name and scheme lookups call it for every
+// row and parameter the parser sees.
+inline bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    char x = a[i], y = b[i];
+    if (x == y) continue;
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+    if (x != y) return false;
+  }
+  return true;
+}
 
 // First parameter named `name` (case-insensitive), or nullptr.
 const Param* find_param(const ParamList& params, std::string_view name);

@@ -270,14 +270,9 @@ Expected<Message> parse_message(std::string_view bytes, Framing framing) {
       }
       pos = cont_end + 2;
     }
-    Header& h = headers.emplace_back();
-    h.id = header_id(name);
-    h.name.assign(name);
-    if (is_folded) {
-      h.value = std::move(folded);
-    } else {
-      h.value.assign(piece);
-    }
+    // Constructing the strings in place is cheaper than assigning into
+    // default-constructed ones (one copy, no replace bookkeeping).
+    Header& h = headers.emplace_back(header_id(name), name, is_folded ? std::string_view(folded) : piece);
     if (std::memchr(h.value.data(), '\r', h.value.size()) != nullptr)
       return err(line_start, "bare CR in header value");
     if (h.id != HeaderId::Other) {

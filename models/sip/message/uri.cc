@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 
 #include "models/sip/message/internal.h"
@@ -40,26 +41,34 @@ bool is_ipv6(std::string_view s) {
   return inet_pton(AF_INET6, buf, out) == 1;
 }
 
-// hostname = *( domainlabel "." ) toplabel [ "." ] (§25.1).
+// Bytes a domainlabel may hold (alphanum / "-"), one table load each.
+constexpr std::array<bool, 256> make_label_bytes() {
+  std::array<bool, 256> t{};
+  for (int c = 0; c < 256; ++c)
+    t[static_cast<std::size_t>(c)] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
+  return t;
+}
+constexpr std::array<bool, 256> kLabelBytes = make_label_bytes();
+
+// hostname = *( domainlabel "." ) toplabel [ "." ] (§25.1): labels are
+// alphanum / "-", never empty, never start or end with "-", and the last
+// one starts with ALPHA (which tells it from IPv4).  Scanned label by
+// label with a tight inner loop: hosts are checked for every URI and Via.
 bool is_hostname(std::string_view s) {
   if (!s.empty() && s.back() == '.') s.remove_suffix(1);
   if (s.empty()) return false;
-  std::size_t label_start = 0;
-  for (std::size_t i = 0; i <= s.size(); ++i) {
-    if (i == s.size() || s[i] == '.') {
-      std::string_view label = s.substr(label_start, i - label_start);
-      if (label.empty() || label.front() == '-' || label.back() == '-') return false;
-      if (i == s.size()) {
-        char c = label.front();
-        // toplabel starts with ALPHA, which is what tells it from IPv4.
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))) return false;
-      }
-      label_start = i + 1;
-      continue;
-    }
-    if (!is(s[i], syntax::kAlphaNum) && s[i] != '-') return false;
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const auto* end = p + s.size();
+  const unsigned char* label;
+  while (true) {
+    label = p;
+    while (p < end && kLabelBytes[*p]) ++p;
+    if (p == label || *label == '-' || p[-1] == '-') return false;
+    if (p == end) break;
+    if (*p != '.') return false;
+    ++p;
   }
-  return true;
+  return (*label >= 'a' && *label <= 'z') || (*label >= 'A' && *label <= 'Z');
 }
 
 bool is_reserved(char c) { return std::string_view(";/?:@&=+$,").find(c) != std::string_view::npos; }
@@ -106,9 +115,16 @@ std::string escape_with(std::string_view raw, uint16_t allowed) {
 }
 
 bool valid_component(std::string_view s, uint16_t allowed) {
-  for (char c : s)
-    if (!syntax::is_unreserved(c) && !is(c, allowed) && c != '%') return false;
-  return syntax::escapes_ok(s);
+  // unreserved / allowed-extra in one table lookup per byte; '%' must
+  // start an escape, which escapes_ok() checks only when one was seen.
+  const uint16_t mask = syntax::kAlphaNum | syntax::kMark | allowed;
+  bool percent = false;
+  for (char c : s) {
+    if (is(c, mask)) continue;
+    if (c != '%') return false;
+    percent = true;
+  }
+  return !percent || syntax::escapes_ok(s);
 }
 
 // Parses after "sip:"/"sips:"; with out == nullptr it only checks syntax
@@ -237,6 +253,13 @@ Expected<HostPort> parse_hostport(std::string_view text) {
 }
 
 std::optional<ParseError> parse_header_params(std::string_view s, std::size_t i, ParamList* out, ParamCheck check) {
+  if (out) {
+    // One allocation for the list: each parameter starts with ';' (quoted
+    // values may hold more, so this is an upper bound).
+    std::size_t semis = 0;
+    for (std::size_t k = i; k < s.size(); ++k) semis += s[k] == ';';
+    if (semis > 1) out->reserve(out->size() + semis);
+  }
   while (true) {
     i = syntax::skip_ws(s, i);
     if (i >= s.size()) return std::nullopt;

@@ -42,6 +42,27 @@ TEST(HeaderNames, CaseInsensitive) {
   EXPECT_FALSE(is_list_header(HeaderId::From));
 }
 
+// Every long name maps back to its id in any case; near misses (one letter
+// more or less, same first letter and length as a known name) do not.
+TEST(HeaderNames, EveryLongNameRoundTrips) {
+  for (std::size_t i = 1; i < static_cast<std::size_t>(HeaderId::kCount); ++i) {
+    HeaderId id = static_cast<HeaderId>(i);
+    std::string name(canonical_name(id));
+    EXPECT_EQ(header_id(name), id) << name;
+    std::string upper = name;
+    for (char& c : upper)
+      if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    EXPECT_EQ(header_id(upper), id) << upper;
+    EXPECT_EQ(header_id(name + "x"), HeaderId::Other) << name;
+    EXPECT_EQ(header_id(name.substr(0, name.size() - 1)), name.size() == 2 ? header_id(name.substr(0, 1)) : HeaderId::Other)
+        << name;
+  }
+  EXPECT_EQ(header_id("Contact"), HeaderId::Contact);
+  EXPECT_EQ(header_id("Call-ID"), HeaderId::CallId);  // same first letter and length as Contact
+  EXPECT_EQ(header_id("Contacx"), HeaderId::Other);
+  EXPECT_EQ(header_id("X-A-Very-Long-Extension-Header-Name"), HeaderId::Other);
+}
+
 TEST(SplitList, CommasInsideQuotesAndBracketsDoNotSplit) {
   auto items = split_list(R"("Smith, Bob" <sip:bob@a.com;x=1,2>;q=0.5 , <sip:c@d.com> ,"a\",b" <sip:e@f.com>)");
   ASSERT_EQ(items.size(), 3u);

@@ -76,6 +76,44 @@ TEST(Message, TypedAccessors) {
   EXPECT_EQ(m.body(), "v=0\n");
 }
 
+// Built (not parsed) messages may hold malformed rows: the list accessors
+// walk every row in order, split at top-level commas (§7.3.1), skip empty
+// rows and drop the values that do not parse.
+TEST(Message, TypedListAccessorsSkipMalformedValuesOfBuiltMessages) {
+  Message m = Message::request("INVITE", *parse_uri("sip:bob@biloxi.com"));
+  m.add_header("Via", "SIP/2.0/UDP a.example.com;branch=z9hG4bK1, garbage");
+  m.add_header("Via", "");
+  m.add_header("v", "SIP/2.0/TCP b.example.com:5070");
+  m.add_header("Contact", "\"x, y\" <sip:x@a.com>, <bad uri>, *");
+  m.add_header("Route", "<sip:r1.example.com;lr>");
+  m.add_header("Route", "<sip:r2.example.com;lr>, not a route");
+  m.add_header("From", "<bad");
+
+  std::vector<Via> vias = m.vias();
+  ASSERT_EQ(vias.size(), 2u);
+  EXPECT_EQ(vias[0].host, "a.example.com");
+  EXPECT_EQ(vias[0].branch(), "z9hG4bK1");
+  EXPECT_EQ(vias[1].host, "b.example.com");
+  EXPECT_EQ(vias[1].transport, "TCP");
+  EXPECT_EQ(vias[1].port, 5070);
+
+  ContactList contacts = m.contacts();
+  EXPECT_TRUE(contacts.star);
+  ASSERT_EQ(contacts.contacts.size(), 1u);
+  EXPECT_EQ(contacts.contacts[0].display_name_text(), "x, y");
+  EXPECT_EQ(contacts.contacts[0].uri.host, "a.com");
+
+  std::vector<NameAddr> routes = m.routes();
+  ASSERT_EQ(routes.size(), 2u);
+  EXPECT_EQ(routes[0].uri.host, "r1.example.com");
+  EXPECT_EQ(routes[1].uri.host, "r2.example.com");
+  EXPECT_TRUE(m.record_routes().empty());
+
+  EXPECT_EQ(m.from(), std::nullopt);
+  EXPECT_EQ(m.to(), std::nullopt);
+  EXPECT_EQ(m.header_values(HeaderId::Via).size(), 3u);  // the raw split keeps "garbage"
+}
+
 TEST(Message, RoundTripIsExact) {
   Message m = parsed(kInvite);
   std::string text = serialize(m);

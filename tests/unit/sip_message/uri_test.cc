@@ -79,6 +79,24 @@ TEST(Uri, RejectsMalformedWithOffsets) {
   }
 }
 
+// hostname = *( domainlabel "." ) toplabel [ "." ] (RFC 3261 §25.1): each
+// label is alphanum / "-" without a leading or trailing "-", and the top
+// label starts with a letter.  Pins the one-pass checker label by label.
+TEST(Uri, HostnameLabelRules) {
+  for (std::string_view host : {"a", "a.b", "example.com.", "a-b.c--d.org", "x1.y", "a.b2c", "A9.Z-z"}) {
+    auto u = parse_uri("sip:" + std::string(host));
+    ASSERT_TRUE(u.ok()) << host;
+    EXPECT_EQ(u->host, host);
+    EXPECT_EQ(u->host_kind, HostKind::Name) << host;
+  }
+  for (std::string_view host : {"a..b", ".a", "a-.b", "a.-b", "a.1b", "a..", "a_b.com", "-a", "a-", "a.b-", "."}) {
+    auto u = parse_uri("sip:" + std::string(host));
+    ASSERT_FALSE(u.ok()) << host;
+    EXPECT_EQ(u.error().offset, 4u) << host;
+    EXPECT_EQ(u.error().reason, "invalid host") << host;
+  }
+}
+
 TEST(Uri, OtherSchemesAreOpaque) {
   Uri tel = must_parse("tel:+1-201-555-0123;phone-context=example.com");
   EXPECT_EQ(tel.scheme, UriScheme::Other);
