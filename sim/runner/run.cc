@@ -178,7 +178,14 @@ std::optional<Problem> build_sip(const ScenarioSpec& spec, World& world) {
         return Problem{fmt::format("{}:{}: node '{}' would host a second SIP element; one user agent or proxy per node",
                                    spec.source_file.string(), user.source_line, device.node)};
       auto agent = std::make_unique<sip::UserAgent>(ua_config(spec, user, device));
-      add_sip_app(spec, world, device.node, *agent, node_config(spec, *world.topology, device.node), index++);
+      auto config = node_config(spec, *world.topology, device.node);
+      // RFC 3263 §4.1: the client keeps only the NAPTR services / SRV
+      // transports it supports.  Every UA implements UDP and TCP (RFC 3261
+      // §18); a device set to TCP uses only TCP.
+      config.locator.transports = device.transport == Transport::Tcp ? sip::locate::TransportSet{Transport::Tcp}
+                                                                     : sip::locate::TransportSet{Transport::Udp, Transport::Tcp};
+      config.identity.default_transport = device.transport;
+      add_sip_app(spec, world, device.node, *agent, std::move(config), index++);
       world.agents[device.node] = std::move(agent);
     }
   }
@@ -453,6 +460,9 @@ int run_scenario(const RunOptions& options, std::ostream& out, std::ostream& err
     err << "siplab run: internal error: the trace does not read back: " << e.what() << "\n";
     return 2;
   }
+  // Name the trace relative to the output folder: the renderings must not
+  // depend on where the folder is (same seed, byte-identical outputs).
+  trace.source = "trace.jsonl";
   if (!write_renderings(spec, trace, dir, err)) return 2;
 
   auto results = check_expectations(spec, trace);
