@@ -1,10 +1,10 @@
 // `siplab ladder TRACE`: render a trace as a ladder diagram.
 #include <CLI/CLI.hpp>
 
-#include <fstream>
 #include <iostream>
 
 #include "sim/cli/command_registry.h"
+#include "sim/cli/output.h"
 #include "sim/report/ladder.h"
 #include "sim/report/time_arg.h"
 
@@ -49,17 +49,7 @@ int run_ladder(const LadderArgs& args) {
     std::cerr << "siplab ladder: " << e.what() << "\n";
     return kExitBadInput;
   }
-  if (args.output.empty() || args.output == "-") {
-    std::cout << text;
-    return kExitOk;
-  }
-  std::ofstream out(args.output, std::ios::binary);
-  out << text;
-  if (!out) {
-    std::cerr << "siplab ladder: cannot write " << args.output << "\n";
-    return kExitBadInput;
-  }
-  return kExitOk;
+  return write_output(args.output, text, "ladder");
 }
 
 const CommandRegistrar registrar{"ladder", [](CLI::App& app, int* exit_code) {

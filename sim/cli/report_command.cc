@@ -1,10 +1,10 @@
 // `siplab report TRACE`: the RFC 6076 timing report of a trace.
 #include <CLI/CLI.hpp>
 
-#include <fstream>
 #include <iostream>
 
 #include "sim/cli/command_registry.h"
+#include "sim/cli/output.h"
 #include "sim/report/report.h"
 
 namespace siplab::cli {
@@ -26,17 +26,7 @@ int run_report(const ReportArgs& args) {
     std::cerr << "siplab report: " << e.what() << "\n";
     return kExitBadInput;
   }
-  if (args.output.empty() || args.output == "-") {
-    std::cout << text;
-    return kExitOk;
-  }
-  std::ofstream out(args.output, std::ios::binary);
-  out << text;
-  if (!out) {
-    std::cerr << "siplab report: cannot write " << args.output << "\n";
-    return kExitBadInput;
-  }
-  return kExitOk;
+  return write_output(args.output, text, "report");
 }
 
 const CommandRegistrar registrar{"report", [](CLI::App& app, int* exit_code) {
