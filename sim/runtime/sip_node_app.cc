@@ -15,6 +15,7 @@ SipNodeApp::SipNodeApp(sip::SipNodeConfig config, Random& random, sip::Transacti
     : sip_local_{config.identity.address, config.identity.port},
       dns_local_{config.identity.address, config.dns_port} {
   node_ = std::make_unique<sip::SipNode>(std::move(config), random, tu);
+  node_->set_tracing(false);  // until a sink is set
 }
 
 SipNodeApp::~SipNodeApp() = default;

@@ -45,8 +45,11 @@ class SipNodeApp : public ns3::Application {
   ~SipNodeApp() override;
 
   // Receives every trace the node produces, as it happens (the collector).
-  // Without a sink traces are discarded.
-  void set_trace_sink(TraceSink sink) { trace_sink_ = std::move(sink); }
+  // Without a sink the node builds no traces at all.
+  void set_trace_sink(TraceSink sink) {
+    trace_sink_ = std::move(sink);
+    node_->set_tracing(static_cast<bool>(trace_sink_));
+  }
 
   // Runs `command` against the TU's context at simulated time `at` (a
   // scenario's register / call / hang-up), then drains what it caused.  A

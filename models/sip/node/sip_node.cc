@@ -158,7 +158,14 @@ void SipNode::cancel_timer(TimerCookie cookie) {
   std::erase_if(tu_timers_, [cookie](const auto& entry) { return entry.second == cookie; });
 }
 
-void SipNode::trace(TuTrace event) { trace_.emplace_back(std::move(event)); }
+void SipNode::trace(TuTrace event) {
+  if (tracing_) trace_.emplace_back(std::move(event));
+}
+
+void SipNode::set_tracing(bool on) {
+  tracing_ = on;
+  stack_.set_tracing(on);
+}
 
 // ---------------------------------------------------------------- location
 
@@ -273,7 +280,7 @@ void SipNode::on_stack_response(Instant now, ResponseReceived&& received) {
 
 void SipNode::collect_resolver_events() {
   while (auto event = resolver_.poll_event()) {
-    trace_.emplace_back(ResolverTrace{std::move(*event), dns_endpoint()});
+    if (tracing_) trace_.emplace_back(ResolverTrace{std::move(*event), dns_endpoint()});
   }
 }
 

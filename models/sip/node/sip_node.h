@@ -71,6 +71,10 @@ class SipNode final : private TuContext {
   std::optional<ConnectionId> poll_close() { return stack_.poll_close(); }
   std::optional<Instant> poll_timeout() const;
   std::optional<NodeTrace> poll_trace();
+  // Off: the node builds no traces at all (a driver without a trace sink
+  // would only throw them away).  On by default.
+  void set_tracing(bool on);
+  bool tracing() const { return tracing_; }
 
   // ---- for the driver and tests ----
   // Runs `command` against the TU's context at `now` (scenario commands:
@@ -144,6 +148,7 @@ class SipNode final : private TuContext {
   // (transport, address, port) of targets that failed → when.
   std::map<std::tuple<Transport, IpAddress, uint16_t>, Instant> failed_targets_;
   std::deque<NodeTrace> trace_;
+  bool tracing_ = true;
 };
 
 }  // namespace siplab::sip

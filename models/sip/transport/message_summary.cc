@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "models/sip/message/parser.h"
+
 namespace siplab::sip {
 
 MessageSummary summarize(const Message& message) {
@@ -22,6 +24,12 @@ MessageSummary summarize_unparsed(std::string_view bytes) {
   const std::size_t end = std::min(bytes.find("\r\n"), std::min<std::size_t>(bytes.size(), 200));
   s.first_line.assign(bytes.substr(0, end));
   return s;
+}
+
+MessageSummary summarize_wire(std::string_view bytes) {
+  auto parsed = parse_message(bytes, Framing::Datagram);
+  if (!parsed) return summarize_unparsed(bytes);
+  return summarize(*parsed);
 }
 
 }  // namespace siplab::sip

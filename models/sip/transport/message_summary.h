@@ -22,5 +22,8 @@ MessageSummary summarize(const Message& message);
 // For bytes that did not parse: the first line (up to CRLF, at most 200
 // bytes) and nothing else.
 MessageSummary summarize_unparsed(std::string_view bytes);
+// For serialized bytes whose parsed form is gone: parses them again
+// (summarize_unparsed when they do not parse).
+MessageSummary summarize_wire(std::string_view bytes);
 
 }  // namespace siplab::sip

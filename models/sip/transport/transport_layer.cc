@@ -83,10 +83,14 @@ std::optional<ConnectionId> TransportLayer::send(Instant now, Transport transpor
     t.connection = c->id;
     t.destination = c->remote;
   }
-  MessageEvent e = make_event(now, MessageAction::Sent, transport, t.source, t.destination, bytes);
-  e.retransmit = retransmit;
-  e.summary = summary;
-  emit(std::move(e));
+  if (tracing_) {
+    MessageEvent e = make_event(now, MessageAction::Sent, transport, t.source, t.destination, bytes);
+    e.retransmit = retransmit;
+    // A caller that skipped the summary (tracing was off when it built the
+    // message, switched on since) gets it from the bytes themselves.
+    e.summary = summary.first_line.empty() ? summarize_wire(bytes) : summary;
+    emit(std::move(e));
+  }
   ++counters_.sent;
   t.bytes = std::move(bytes);
   const std::optional<ConnectionId> used = t.connection;
@@ -97,12 +101,13 @@ std::optional<ConnectionId> TransportLayer::send(Instant now, Transport transpor
 void TransportLayer::drop_unparsed(Instant now, Transport transport, const Endpoint& src,
                                    const Endpoint& dst, std::string_view bytes, DropCause cause,
                                    std::string detail) {
+  ++counters_.dropped;
+  if (!tracing_) return;
   MessageEvent e = make_event(now, MessageAction::Dropped, transport, src, dst, bytes);
   e.cause = cause;
   e.detail = std::move(detail);
   e.summary = summarize_unparsed(bytes);
   emit(std::move(e));
-  ++counters_.dropped;
 }
 
 static std::string describe(const ParseError& error) {
@@ -118,9 +123,11 @@ std::optional<Received> TransportLayer::receive_datagram(Instant now, const Endp
     return std::nullopt;
   }
   ++counters_.received;
-  MessageEvent e = make_event(now, MessageAction::Received, Transport::Udp, from, to, bytes);
-  e.summary = summarize(*parsed);
-  emit(std::move(e));
+  if (tracing_) {
+    MessageEvent e = make_event(now, MessageAction::Received, Transport::Udp, from, to, bytes);
+    e.summary = summarize(*parsed);
+    emit(std::move(e));
+  }
   return Received{std::move(*parsed), InboundContext{Transport::Udp, from, to, std::nullopt}, bytes.size()};
 }
 
@@ -150,9 +157,11 @@ bool TransportLayer::receive_stream(Instant now, ConnectionId id, std::string_vi
       continue;  // framing held, so the next message is still readable
     }
     ++counters_.received;
-    MessageEvent e = make_event(now, MessageAction::Received, c->transport, c->remote, c->local, one);
-    e.summary = summarize(*parsed);
-    emit(std::move(e));
+    if (tracing_) {
+      MessageEvent e = make_event(now, MessageAction::Received, c->transport, c->remote, c->local, one);
+      e.summary = summarize(*parsed);
+      emit(std::move(e));
+    }
     out.push_back(Received{std::move(*parsed), InboundContext{c->transport, c->remote, c->local, id},
                            one.size()});
   }
@@ -172,6 +181,8 @@ std::optional<ConnectionId> TransportLayer::poll_close() {
 }
 
 void TransportLayer::record_drop(Instant now, const Received& r, DropCause cause, std::string detail) {
+  ++counters_.dropped;
+  if (!tracing_) return;
   MessageEvent e;
   e.t = now;
   e.action = MessageAction::Dropped;
@@ -184,7 +195,6 @@ void TransportLayer::record_drop(Instant now, const Received& r, DropCause cause
   e.summary = summarize(r.message);
   if (config_.trace_message_text) e.text = serialize(r.message);
   emit(std::move(e));
-  ++counters_.dropped;
 }
 
 void TransportLayer::emit(MessageEvent&& event) {

@@ -105,6 +105,10 @@ class TransportLayer {
   // trace events in emission order).
   std::optional<MessageEvent> poll_message_event();
   void set_observer(std::function<void(MessageEvent&&)> observer) { observer_ = std::move(observer); }
+  // With tracing off no MessageEvent is built at all (no summary, no text
+  // copy): the driver has no trace sink.  Counters still count.
+  void set_tracing(bool on) { tracing_ = on; }
+  bool tracing() const { return tracing_; }
 
  private:
   MessageEvent make_event(Instant now, MessageAction action, Transport transport, const Endpoint& src,
@@ -120,6 +124,7 @@ class TransportLayer {
   std::deque<MessageEvent> events_;
   std::deque<ConnectionId> to_close_;
   std::function<void(MessageEvent&&)> observer_;
+  bool tracing_ = true;
 };
 
 }  // namespace siplab::sip

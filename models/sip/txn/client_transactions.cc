@@ -76,7 +76,7 @@ void SipStack::client_on_response(Instant now, Txn& txn, Message&& response) {
           timers_.cancel(txn.timeout_timer);
           Message ack = make_ack(txn, response);
           txn.ack_wire = serialize(ack);
-          txn.ack_summary = summarize(ack);
+          txn.ack_summary = summary_for(ack);
           txn.connection = transport_.send(now, txn.transport, *txn.destination, txn.connection, txn.ack_wire,
                                            txn.ack_summary, false);
           set_state(now, txn, TxnState::Completed);
@@ -110,7 +110,12 @@ void SipStack::client_on_response(Instant now, Txn& txn, Message&& response) {
         set_state(now, txn, TxnState::Completed);
         events_.push_back(ResponseReceived{txn.id, std::move(response), ResponseOrigin::Network});
         // §17.1.2.2: Timer K = T4 unreliable, 0 reliable (absorbs retransmitted finals).
-        linger_or_terminate(now, txn, config_.timers.timer_k(is_reliable(txn.transport)), TimerName::K);
+        if (linger_or_terminate(now, txn, config_.timers.timer_k(is_reliable(txn.transport)), TimerName::K)) {
+          // Completed never sends the request again: free its wire form
+          // while Timer K runs (most live client transactions are here).
+          std::string().swap(txn.wire);
+          txn.wire_summary = MessageSummary{};
+        }
       }
       return;
     case TxnState::Completed:
@@ -126,7 +131,7 @@ void SipStack::client_on_timer(Instant now, Txn& txn, TimerName timer) {
     case TimerName::A:
       if (txn.state != TxnState::Calling) return;
       ++txn.retransmits;
-      trace(TimerFired{now, txn.trace_id, timer, txn.retransmits});
+      trace_timer(now, txn, timer, txn.retransmits);
       send_client_wire(now, txn, true);
       // §17.1.1.2: Timer A doubles each time (no T2 cap for INVITE).
       txn.interval *= 2;
@@ -135,7 +140,7 @@ void SipStack::client_on_timer(Instant now, Txn& txn, TimerName timer) {
     case TimerName::E:
       if (txn.state != TxnState::Trying && txn.state != TxnState::Proceeding) return;
       ++txn.retransmits;
-      trace(TimerFired{now, txn.trace_id, timer, txn.retransmits});
+      trace_timer(now, txn, timer, txn.retransmits);
       send_client_wire(now, txn, true);
       // §17.1.2.2: doubling capped at T2 in Trying; T2 once Proceeding.
       txn.interval = txn.state == TxnState::Trying ? std::min(2 * txn.interval, config_.timers.t2)
@@ -144,12 +149,12 @@ void SipStack::client_on_timer(Instant now, Txn& txn, TimerName timer) {
       return;
     case TimerName::B:
     case TimerName::F:
-      trace(TimerFired{now, txn.trace_id, timer, 0});
+      trace_timer(now, txn, timer, 0);
       client_fail(now, txn, ResponseOrigin::Timeout);
       return;
     case TimerName::D:
     case TimerName::K:
-      trace(TimerFired{now, txn.trace_id, timer, 0});
+      trace_timer(now, txn, timer, 0);
       terminate(now, txn);
       return;
     default:

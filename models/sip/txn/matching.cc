@@ -27,14 +27,19 @@ std::optional<std::string> server_key(const Message& request,
                                       std::optional<std::string_view> method_override) {
   const auto via = request.top_via();
   if (!via) return std::nullopt;
-  const auto branch = via->branch();
+  return server_key(*via, method_override ? *method_override : request.method());
+}
+
+std::optional<std::string> server_key(const Via& via, std::string_view method) {
+  const auto branch = via.branch();
   if (!branch || !is_rfc3261_branch(*branch)) return std::nullopt;
-  std::string_view method = method_override ? *method_override : request.method();
   if (method == "ACK") method = "INVITE";
+  const std::string sent_by = via.sent_by();
   std::string key;
+  key.reserve(branch->size() + sent_by.size() + method.size() + 2);
   key.append(*branch).push_back('\n');
   // sent-by host compares case-insensitively (hosts are case-insensitive).
-  for (char c : via->sent_by()) key.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  for (char c : sent_by) key.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
   key.push_back('\n');
   key.append(method);
   return key;

@@ -22,6 +22,8 @@ std::string client_key(std::string_view branch, std::string_view method);
 // the request has no RFC 3261 branch (use the RFC 2543 rules) or no Via.
 std::optional<std::string> server_key(const Message& request,
                                       std::optional<std::string_view> method_override = std::nullopt);
+// The same from an already parsed top Via and the method to match.
+std::optional<std::string> server_key(const Via& top_via, std::string_view method);
 
 // §17.2.3 RFC 2543 fallback for a request without the magic cookie: does
 // `incoming` belong to the transaction created by `original`?

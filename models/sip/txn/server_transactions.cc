@@ -37,7 +37,7 @@ SendResult SipStack::send_response(Instant now, TxnId id, Message response) {
   }
   timers_.cancel(txn.trying_timer);
   txn.wire = serialize(response);
-  txn.wire_summary = summarize(response);
+  txn.wire_summary = summary_for(response);
   txn.last_status = code;
   if (auto tag = response.to_tag()) txn.response_to_tag = std::move(*tag);
   if (!send_server_wire(now, txn, false)) {
@@ -100,24 +100,24 @@ void SipStack::server_on_timer(Instant now, Txn& txn, TimerName timer) {
     case TimerName::Trying:
       // §17.2.1: the TU has not answered within 200 ms: send 100 Trying.
       if (txn.state != TxnState::Proceeding || txn.last_status != 0) return;
-      trace(TimerFired{now, txn.trace_id, timer, 0});
+      trace_timer(now, txn, timer, 0);
       send_response(now, txn.id, make_response(txn.request, 100));
       return;
     case TimerName::G:
       if (txn.state != TxnState::Completed) return;
       ++txn.retransmits;
-      trace(TimerFired{now, txn.trace_id, timer, txn.retransmits});
+      trace_timer(now, txn, timer, txn.retransmits);
       send_server_wire(now, txn, true);
       txn.interval = std::min(2 * txn.interval, config_.timers.t2);
       arm(txn, txn.retransmit_timer, now + txn.interval, TimerName::G);
       return;
     case TimerName::H:
-      trace(TimerFired{now, txn.trace_id, timer, 0});
+      trace_timer(now, txn, timer, 0);
       server_fail(now, txn, ServerFailure::NoAck);
       return;
     case TimerName::I:
     case TimerName::J:
-      trace(TimerFired{now, txn.trace_id, timer, 0});
+      trace_timer(now, txn, timer, 0);
       terminate(now, txn);
       return;
     default:

@@ -23,7 +23,13 @@ void SipStack::set_trace_observer(std::function<void(TraceEvent&&)> observer) {
   trace_observer_ = std::move(observer);
 }
 
+void SipStack::set_tracing(bool on) {
+  tracing_ = on;
+  transport_.set_tracing(on);
+}
+
 void SipStack::trace(TraceEvent&& event) {
+  if (!tracing_) return;
   if (trace_observer_) {
     trace_observer_(std::move(event));
   } else {
@@ -148,7 +154,11 @@ void SipStack::on_response(Instant now, Received&& r) {
   // 3).  One that matches a client transaction of ours and carries only our
   // Via answers a request the proxy originated itself (the CANCEL it sends
   // to the other branches, §16.7 step 10): judge that one as a UAC would.
-  const auto key = client_key(r.message);
+  // §17.1.3: branch of the top Via (parsed once above) + CSeq method.
+  std::optional<std::string> key;
+  if (const auto branch = via->branch()) {
+    if (const auto cseq = r.message.cseq()) key = client_key(*branch, cseq->method);
+  }
   const auto it = key ? client_index_.find(*key) : client_index_.end();
   const bool matched = it != client_index_.end();
   const bool own_request = matched && r.message.header_values(HeaderId::Via).size() == 1;
@@ -167,8 +177,8 @@ void SipStack::on_response(Instant now, Received&& r) {
   events_.push_back(StrayResponse{std::move(r.message), r.from});
 }
 
-SipStack::Txn* SipStack::find_server_txn(const Message& request) {
-  if (const auto key = server_key(request)) {
+SipStack::Txn* SipStack::find_server_txn(const Message& request, const std::optional<std::string>& key) {
+  if (key) {
     auto it = server_index_.find(*key);
     return it == server_index_.end() ? nullptr : &txns_.at(it->second);
   }
@@ -195,12 +205,16 @@ std::optional<TxnId> SipStack::find_cancelled_invite(const Message& cancel) {
 
 void SipStack::on_request(Instant now, Received&& r) {
   Message& request = r.message;
+  // The top Via is parsed once here and serves stamping, matching and the
+  // new transaction's branch.
+  std::optional<Via> via = request.top_via();
   // §18.2.1 / RFC 3581 §4: note where the request really came from.
-  if (auto via = request.top_via()) {
+  if (via) {
     stamp_received(*via, r.from.source);
     request.set_top_via(*via);
   }
-  if (Txn* txn = find_server_txn(request)) {
+  std::optional<std::string> key = via ? server_key(*via, request.method()) : std::nullopt;
+  if (Txn* txn = find_server_txn(request, key)) {
     server_on_retransmission(now, *txn, request);
     return;
   }
@@ -223,15 +237,15 @@ void SipStack::on_request(Instant now, Received&& r) {
   }
   const bool invite = request.method() == "INVITE";
   std::string branch;
-  if (auto via = request.top_via()) {
+  if (via) {
     if (auto b = via->branch()) branch = *b;
   }
   Txn& txn = create_txn(now, invite ? TxnKind::InviteServer : TxnKind::NonInviteServer,
-                        invite ? TxnState::Proceeding : TxnState::Trying, branch, request.method());
+                        invite ? TxnState::Proceeding : TxnState::Trying, std::move(branch), request.method());
   txn.from = r.from;
   txn.transport = r.from.transport;
   txn.connection = r.from.connection;
-  if (auto key = server_key(request)) {
+  if (key) {
     txn.key = std::move(*key);
     server_index_.emplace(txn.key, txn.id);
   } else {
@@ -257,7 +271,7 @@ void SipStack::reject_request(Instant now, const Received& r, const Rejection& r
   ++counters_.rejected_requests;
   Message response = make_rejection_response(r.message, rejection);
   std::string wire = serialize(response);
-  const MessageSummary summary = summarize(response);
+  const MessageSummary summary = summary_for(response);
   Transport transport = r.from.transport;
   std::optional<Endpoint> destination;
   std::optional<ConnectionId> connection;
@@ -301,15 +315,16 @@ SendResult SipStack::send_request(Instant now, Message request, const Target& ta
   std::string branch = make_branch(random_);
   std::string wire = prepare_request(request, target, branch);
   const bool invite = request.method() == "INVITE";
+  std::string key = client_key(branch, request.method());
   Txn& txn = create_txn(now, invite ? TxnKind::InviteClient : TxnKind::NonInviteClient,
-                        invite ? TxnState::Calling : TxnState::Trying, branch, request.method());
-  txn.key = client_key(branch, request.method());
+                        invite ? TxnState::Calling : TxnState::Trying, std::move(branch), request.method());
+  txn.key = std::move(key);
   client_index_.emplace(txn.key, txn.id);
   txn.transport = target.transport;
   txn.moved_for_size = target.transport != target_in.transport;
   txn.destination = target.destination;
   txn.wire = std::move(wire);
-  txn.wire_summary = summarize(request);
+  txn.wire_summary = summary_for(request);
   txn.request = std::move(request);
   send_client_wire(now, txn, false);
   arm_retransmission(now, txn);
@@ -353,7 +368,7 @@ SendResult SipStack::send_cancel(Instant now, TxnId invite_id) {
   txn.destination = inv_txn.destination;
   txn.connection = inv_txn.connection;
   txn.wire = serialize(cancel);
-  txn.wire_summary = summarize(cancel);
+  txn.wire_summary = summary_for(cancel);
   txn.request = std::move(cancel);
   send_client_wire(now, txn, false);
   arm_retransmission(now, txn);
@@ -368,7 +383,7 @@ SendResult SipStack::send_stateless_request(Instant now, Message request, const 
   const std::string fresh = branch.empty() ? make_branch(random_) : std::string(branch);
   std::string wire = prepare_request(request, target, fresh);
   transport_.send(now, target.transport, target.destination, std::nullopt, std::move(wire),
-                  summarize(request), false);
+                  summary_for(request), false);
   return SendResult{};
 }
 
@@ -384,7 +399,7 @@ SendResult SipStack::send_stateless_response(Instant now, Message response,
   std::optional<Endpoint> destination;
   std::optional<ConnectionId> connection;
   std::string wire = serialize(response);
-  const MessageSummary summary = summarize(response);
+  const MessageSummary summary = summary_for(response);
   if (!route_response(now, response, path ? &*path : nullptr, std::move(wire), summary, false, transport,
                       destination, connection)) {
     return SendResult{kNoTxn, "no route for the response (top Via has no usable address)"};
@@ -425,18 +440,41 @@ SipStack::Txn& SipStack::create_txn(Instant now, TxnKind kind, TxnState initial,
   txn.id = id;
   txn.kind = kind;
   txn.state = initial;
-  txn.trace_id.reserve(branch.size() + method.size() + 8);
-  txn.trace_id.append(branch.empty() ? "rfc2543-" + std::to_string(id) : branch)
-      .append("/")
-      .append(method)
-      .append(is_client(kind) ? "/client" : "/server");
-  trace(TxnStateChange{now, txn.trace_id, initial, initial, true});
+  if (tracing_) {
+    txn.trace_id.reserve(branch.size() + method.size() + 8);
+    txn.trace_id.append(branch.empty() ? "rfc2543-" + std::to_string(id) : branch)
+        .append("/")
+        .append(method)
+        .append(is_client(kind) ? "/client" : "/server");
+    trace(TxnStateChange{now, txn.trace_id, initial, initial, true});
+  }
   return txn;
+}
+
+const std::string& SipStack::trace_id(Txn& txn) {
+  if (txn.trace_id.empty()) {
+    // Created while tracing was off: the request holds the same branch
+    // (client: our Via; server: the received top Via) and method.
+    std::string branch;
+    if (const auto via = txn.request.top_via()) {
+      if (const auto b = via->branch()) branch = *b;
+    }
+    txn.trace_id.append(branch.empty() ? "rfc2543-" + std::to_string(txn.id) : branch)
+        .append("/")
+        .append(txn.request.method())
+        .append(is_client(txn.kind) ? "/client" : "/server");
+  }
+  return txn.trace_id;
+}
+
+void SipStack::trace_timer(Instant now, Txn& txn, TimerName timer, int retransmit) {
+  if (!tracing_) return;
+  trace(TimerFired{now, trace_id(txn), timer, retransmit});
 }
 
 void SipStack::set_state(Instant now, Txn& txn, TxnState to) {
   if (txn.state == to) return;
-  trace(TxnStateChange{now, txn.trace_id, txn.state, to, false});
+  if (tracing_) trace(TxnStateChange{now, trace_id(txn), txn.state, to, false});
   txn.state = to;
 }
 

@@ -111,13 +111,17 @@ class SipStack {
   const SipStackConfig& config() const { return config_; }
   // Trace events go to `observer` as they happen instead of the poll_trace queue.
   void set_trace_observer(std::function<void(TraceEvent&&)> observer);
+  // Tracing off: no trace event is built (no message summaries, no state or
+  // timer records) — for a driver without a trace sink.  On by default.
+  void set_tracing(bool on);
+  bool tracing() const { return tracing_; }
 
  private:
   struct Txn {
     TxnId id = kNoTxn;
     TxnKind kind = TxnKind::InviteClient;
     TxnState state = TxnState::Calling;
-    std::string trace_id;  // "<branch>/<METHOD>/client|server"
+    std::string trace_id;  // "<branch>/<METHOD>/client|server"; built when first traced
     std::string key;       // index key (client_key / server_key); empty for RFC 2543 server txns
     Message request;
     // Where our messages go: client → the request's destination; server →
@@ -149,7 +153,6 @@ class SipStack {
   void on_received(Instant now, Received&& received);
   void on_request(Instant now, Received&& received);
   void on_response(Instant now, Received&& received);
-  Txn* find_server_txn(const Message& request);
   std::optional<TxnId> find_cancelled_invite(const Message& cancel);
 
   // client machines (client_transactions.cc)
@@ -179,6 +182,15 @@ class SipStack {
   bool linger_or_terminate(Instant now, Txn& txn, Duration wait, TimerName timer);
   void fire(Instant now, const TimerKey& key);
   void trace(TraceEvent&& event);
+  // The transaction's trace id, built on first use (from the request when
+  // the transaction was created while tracing was off).
+  const std::string& trace_id(Txn& txn);
+  void trace_timer(Instant now, Txn& txn, TimerName timer, int retransmit);
+  // A summary for the message's trace events, or an empty one when nothing traces.
+  MessageSummary summary_for(const Message& message) const {
+    return tracing_ ? summarize(message) : MessageSummary{};
+  }
+  Txn* find_server_txn(const Message& request, const std::optional<std::string>& key);
   void reject_request(Instant now, const Received& received, const Rejection& rejection);
   // §18.2.2: sends a response to a request that arrived over `from`/`via`.
   // Returns the connection used, or nullopt with `ok` false when unroutable.
@@ -195,13 +207,16 @@ class SipStack {
   StackCounters counters_;
   TxnId next_id_ = 1;
   std::unordered_map<TxnId, Txn> txns_;
-  std::unordered_map<std::string, TxnId> client_index_;
-  std::unordered_map<std::string, TxnId> server_index_;
+  // Keys view Txn::key of the indexed transaction (txns_ nodes never move),
+  // so a transaction costs one key string, not two.
+  std::unordered_map<std::string_view, TxnId> client_index_;
+  std::unordered_map<std::string_view, TxnId> server_index_;
   std::vector<TxnId> rfc2543_server_txns_;
   std::deque<TuEvent> events_;
   std::deque<TraceEvent> trace_;
   std::function<void(TraceEvent&&)> trace_observer_;
   std::vector<Received> stream_batch_;
+  bool tracing_ = true;
 };
 
 }  // namespace siplab::sip

@@ -1,8 +1,11 @@
 // What the SIP cores cost on top of ns-3: N independent non-INVITE (OPTIONS)
 // transactions between two SipNodeApps over one point-to-point link, then N
 // raw ns-3 UDP request/response exchanges of the same sizes on the same
-// topology, in one process.  Prints both wall times and their ratio (target:
-// SIP at most 1.5x raw).  Plain program, not run by ctest:
+// topology, in one process.  The SIP run is made twice: with a trace sink
+// on both nodes (what `siplab run` does: every message, state change and
+// timer becomes a trace event carrying the message text) and without one
+// (the node then builds no traces).  Prints the wall times and the ratios
+// (target: SIP at most 1.5x raw).  Plain program, not run by ctest:
 //   bench_sip_vs_raw [N=20000] [spacing_us=50]
 // The wall clock is read here, around Simulator::Run(), never inside the
 // runtime.
@@ -97,19 +100,38 @@ struct Result {
   uint64_t completed = 0;
   size_t request_bytes = 0;
   size_t response_bytes = 0;
+  uint64_t trace_events = 0;
 };
 
 sip::SipNodeConfig config(const std::string& name, const IpAddress& address) {
   sip::SipNodeConfig c;
   c.identity.name = name;
   c.identity.address = address;
-  // Message text in traces is a collector concern; the bench measures the
-  // protocol path, with traces drained but not rendered.
-  c.stack.transport.trace_message_text = false;
   return c;
 }
 
-Result run_sip(uint64_t n, ns3::Time spacing) {
+// A stand-in for the trace collector: reads what the collector reads (the
+// summary and the message text) without rendering JSON, so the bench
+// measures what the stack hands over, not the collector's formatting.
+struct TraceSink {
+  Result* result;
+  bool client;
+  void operator()(const sip::NodeTrace& t) const {
+    ++result->trace_events;
+    const auto* e = std::get_if<sip::TraceEvent>(&t);
+    if (!e) return;
+    const auto* m = std::get_if<sip::MessageEvent>(e);
+    if (!m || m->action != sip::MessageAction::Sent) return;
+    if (m->text.size() != m->bytes || m->summary.first_line.empty()) {
+      std::fprintf(stderr, "trace: message event without its text or summary\n");
+      std::exit(2);
+    }
+    size_t& slot = client ? result->request_bytes : result->response_bytes;
+    if (!slot) slot = m->bytes;
+  }
+};
+
+Result run_sip(uint64_t n, ns3::Time spacing, bool traced) {
   auto topology = pair_topology();
   const IpAddress client_address = *topology->address_of("client");
   const IpAddress server_address = *topology->address_of("server");
@@ -121,18 +143,11 @@ Result run_sip(uint64_t n, ns3::Time spacing) {
   topology->node("client")->AddApplication(client);
   topology->node("server")->AddApplication(server);
   Result result;
-  // Record the first request's and response's sizes for the raw run.
-  client->set_trace_sink([&result](const sip::NodeTrace& t) {
-    if (result.request_bytes) return;
-    if (auto* e = std::get_if<sip::TraceEvent>(&t))
-      if (auto* m = std::get_if<sip::MessageEvent>(e)) result.request_bytes = m->bytes;
-  });
-  server->set_trace_sink([&result](const sip::NodeTrace& t) {
-    if (result.response_bytes) return;
-    if (auto* e = std::get_if<sip::TraceEvent>(&t))
-      if (auto* m = std::get_if<sip::MessageEvent>(e))
-        if (m->action == sip::MessageAction::Sent) result.response_bytes = m->bytes;
-  });
+  // The traced run also records the request's and response's sizes for the raw run.
+  if (traced) {
+    client->set_trace_sink(TraceSink{&result, true});
+    server->set_trace_sink(TraceSink{&result, false});
+  }
   const std::string uri = "sip:ivan@" + server_address.to_string();
   const sip::Uri next_hop = *sip::parse_uri(uri);
   const sip::Message request = options_template(uri);
@@ -220,16 +235,21 @@ int main(int argc, char** argv) {
     return 2;
   }
   const ns3::Time spacing = ns3::MicroSeconds(spacing_us);
-  const Result sip = run_sip(n, spacing);
-  const Result raw = run_raw(n, spacing, sip.request_bytes, sip.response_bytes);
+  const Result traced = run_sip(n, spacing, true);
+  const Result plain = run_sip(n, spacing, false);
+  const Result raw = run_raw(n, spacing, traced.request_bytes, traced.response_bytes);
   std::printf("N=%llu spacing=%lldus request=%zuB response=%zuB\n", static_cast<unsigned long long>(n),
-              static_cast<long long>(spacing_us), sip.request_bytes, sip.response_bytes);
-  std::printf("sip: %.3f s wall, %llu/%llu completed (%.1f us per transaction)\n", sip.seconds,
-              static_cast<unsigned long long>(sip.completed), static_cast<unsigned long long>(n),
-              1e6 * sip.seconds / static_cast<double>(n));
-  std::printf("raw: %.3f s wall, %llu/%llu completed (%.1f us per exchange)\n", raw.seconds,
-              static_cast<unsigned long long>(raw.completed), static_cast<unsigned long long>(n),
-              1e6 * raw.seconds / static_cast<double>(n));
-  std::printf("ratio sip/raw: %.2f (target <= 1.5)\n", sip.seconds / raw.seconds);
-  return sip.completed == n && raw.completed == n ? 0 : 1;
+              static_cast<long long>(spacing_us), traced.request_bytes, traced.response_bytes);
+  auto line = [n](const char* what, const Result& r, const char* unit) {
+    std::printf("%-11s %.3f s wall, %llu/%llu completed (%.1f us per %s)\n", what, r.seconds,
+                static_cast<unsigned long long>(r.completed), static_cast<unsigned long long>(n),
+                1e6 * r.seconds / static_cast<double>(n), unit);
+  };
+  line("sip traced:", traced, "transaction");
+  line("sip:", plain, "transaction");
+  line("raw:", raw, "exchange");
+  std::printf("trace events (traced run): %llu\n", static_cast<unsigned long long>(traced.trace_events));
+  std::printf("ratio sip/raw: %.2f untraced, %.2f traced (target <= 1.5)\n", plain.seconds / raw.seconds,
+              traced.seconds / raw.seconds);
+  return traced.completed == n && plain.completed == n && raw.completed == n ? 0 : 1;
 }

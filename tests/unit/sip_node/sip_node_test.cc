@@ -218,6 +218,32 @@ TEST(SipNode, NumericTargetNeedsNoDns) {
   EXPECT_EQ(w.client_tu.responses[0].at, 20ms);
 }
 
+// With tracing off (a driver without a trace sink) the node and its stack
+// and resolver build no trace at all, and the exchange is unchanged: the
+// same DNS round trip, the same messages at the same instants.
+TEST(SipNode, TracingOffRecordsNothingAndChangesNoTiming) {
+  World w;
+  RecordingTu server_tu(200);
+  SipNode server(config_for("proxy", kServer1), w.random, server_tu);
+  w.net.add_sip_node(server);
+  w.client.set_tracing(false);
+  server.set_tracing(false);
+  EXPECT_FALSE(w.client.tracing());
+  w.net.command("client", [&](TuContext& ctx) {
+    ctx.send_request(w.net.now(), options_to("sip:ivan@domain.ru"), *parse_uri("sip:ivan@domain.ru"));
+  });
+  w.net.run_for(40s);
+  EXPECT_EQ(w.net.sip_labels(), (std::vector<std::string>{"OPTIONS", "200"}));
+  ASSERT_EQ(w.client_tu.responses.size(), 1u);
+  EXPECT_EQ(w.client_tu.responses[0].code, 200);
+  EXPECT_EQ(w.client_tu.responses[0].at, 40ms);
+  EXPECT_TRUE(w.net.traces("client").empty());
+  EXPECT_TRUE(w.net.traces("proxy").empty());
+  // Timers K and J still ended both transactions.
+  EXPECT_EQ(w.client.stack().transaction_count(), 0u);
+  EXPECT_EQ(server.stack().transaction_count(), 0u);
+}
+
 TEST(SipNode, TuTimersFireAtTheirInstantAndCanBeCancelled) {
   World w;
   w.net.command("client", [&](TuContext& ctx) {

@@ -193,6 +193,43 @@ TEST_F(StackTransportTest, TraceObserverReceivesEventsInEmissionOrder) {
   EXPECT_FALSE(bob_.poll_trace().has_value());
 }
 
+TEST_F(StackTransportTest, TracingOffBuildsNoTraceButSendsTheSameBytes) {
+  bob_.set_tracing(false);
+  EXPECT_FALSE(bob_.tracing());
+  bob_.handle_datagram(Instant{}, endpoint("203.0.113.7:40000"), endpoint("192.0.2.2:5060"), kNattedOptions);
+  const auto req = std::get<RequestReceived>(events()[0]);
+  bob_.send_response(Instant{}, req.txn, make_response(req.request, 200, {}, "b"));
+  auto out = transmits();
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].destination, endpoint("203.0.113.7:40000"));
+  EXPECT_TRUE(out[0].bytes.starts_with("SIP/2.0 200 OK\r\n"));
+  EXPECT_FALSE(bob_.poll_trace().has_value());
+  EXPECT_EQ(bob_.transport_counters().received, 1u);
+  EXPECT_EQ(bob_.transport_counters().sent, 1u);
+  // Switched on while the transaction lives: the retransmitted 200 is traced
+  // with the summary recovered from its bytes and the transaction's id.
+  bob_.set_tracing(true);
+  bob_.handle_datagram(std::chrono::milliseconds(500), endpoint("203.0.113.7:40000"), endpoint("192.0.2.2:5060"),
+                       kNattedOptions);
+  std::vector<std::string> seen;
+  while (auto e = bob_.poll_trace()) {
+    if (auto* m = std::get_if<MessageEvent>(&*e)) {
+      seen.push_back(std::string(m->action == MessageAction::Sent ? "send" : "recv") + (m->retransmit ? "(re) " : " ") +
+                     m->summary.first_line + " " + m->summary.cseq + " " + m->summary.branch + " " + m->summary.to_tag);
+    }
+  }
+  EXPECT_EQ(seen, (std::vector<std::string>{"recv OPTIONS sip:bob@192.0.2.2 SIP/2.0 1 OPTIONS z9hG4bKnat1 ",
+                                            "send(re) SIP/2.0 200 OK 1 OPTIONS z9hG4bKnat1 b"}));
+  bob_.handle_timeout(std::chrono::seconds(33));
+  std::vector<std::string> ids;
+  while (auto e = bob_.poll_trace()) {
+    if (auto* f = std::get_if<TimerFired>(&*e)) ids.push_back("timer " + std::string(timer_name(f->timer)) + " " + f->txn);
+    if (auto* s = std::get_if<TxnStateChange>(&*e)) ids.push_back("state " + std::string(state_name(s->to)) + " " + s->txn);
+  }
+  EXPECT_EQ(ids, (std::vector<std::string>{"timer J z9hG4bKnat1/OPTIONS/server",
+                                           "state Terminated z9hG4bKnat1/OPTIONS/server"}));
+}
+
 }  // namespace
 }  // namespace siplab::sip::test
 
