@@ -52,7 +52,7 @@ bool is_invite_response(const TraceEvent& e) {
   return report::response_code(e.first_line) > 0 && report::cseq_method(e.cseq) == "INVITE";
 }
 
-// RFC 6076 §4.2 Session Request Delay at the caller: the first INVITE sent →
+// RFC 6076 §4.3 Session Request Delay at the caller: the first INVITE sent →
 // the first provisional (other than 100) or final response received.
 std::optional<Duration> session_request_delay(const Trace& trace, const CallView& call) {
   std::optional<Instant> sent;

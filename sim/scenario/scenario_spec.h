@@ -176,7 +176,7 @@ struct CallExpectation {
   // true: the caller got a 2xx; false: the caller got a final non-2xx.
   std::optional<bool> established;
   std::optional<int> code;  // the final response code the caller got (implies established=false)
-  // RFC 6076 §4.2 Session Request Delay at the caller: first INVITE sent →
+  // RFC 6076 §4.3 Session Request Delay at the caller: first INVITE sent →
   // first non-100 provisional or final response received.
   std::optional<Duration> setup_delay_max;
   std::optional<SequenceCheck> sequence;
