@@ -5,6 +5,8 @@
 
 #include <algorithm>
 
+#include "models/sip/message/parser.h"
+#include "models/sip/message/salvage.h"
 #include "models/sip/message/serializer.h"
 #include "models/sip/transport/branch.h"
 #include "models/sip/transport/via_rules.h"
@@ -68,7 +70,31 @@ void SipStack::handle_datagram(Instant now, const Endpoint& from, const Endpoint
                                std::string_view bytes) {
   if (auto received = transport_.receive_datagram(now, from, to, bytes)) {
     on_received(now, std::move(*received));
+    return;
   }
+  answer_unparsable_request(now, from, to, bytes);
+}
+
+void SipStack::answer_unparsable_request(Instant now, const Endpoint& from, const Endpoint& to,
+                                         std::string_view bytes) {
+  // RFC 3261 §8.2 / RFC 4475 §3.1.2: a request that is malformed but still
+  // names its Via, From, To, Call-ID and CSeq can be answered (400, or 505
+  // for a bad version, 501 for an unknown method with a CSeq mismatch); one
+  // that does not, or that is an ACK (never answered, §17.2.1), is only
+  // dropped.  The reply is stateless and goes back to the source, as for any
+  // response over UDP with rport (RFC 3581 §4).
+  auto parse_error = parse_message(bytes, Framing::Datagram);
+  if (parse_error.ok()) return;
+  auto salvaged = salvage_request_for_reply(bytes);
+  if (!salvaged) return;
+  auto via = salvaged->top_via();
+  if (!via) return;
+  stamp_received(*via, from);
+  salvaged->set_top_via(*via);
+  const int code = parse_error.error().status_code >= 400 ? parse_error.error().status_code : 400;
+  std::string_view phrase = default_reason_phrase(code);
+  Received received{std::move(*salvaged), InboundContext{Transport::Udp, from, to, std::nullopt}, bytes.size()};
+  reject_request(now, received, Rejection{code, phrase.empty() ? std::string("Bad Request") : std::string(phrase), {}});
 }
 
 ConnectionId SipStack::handle_connection_accepted(Instant, Transport transport, const Endpoint& remote,

@@ -192,6 +192,9 @@ class SipStack {
   }
   Txn* find_server_txn(const Message& request, const std::optional<std::string>& key);
   void reject_request(Instant now, const Received& received, const Rejection& rejection);
+  // A datagram that did not parse: answer it statelessly when enough of it
+  // is readable to address a response (see salvage_request_for_reply).
+  void answer_unparsable_request(Instant now, const Endpoint& from, const Endpoint& to, std::string_view bytes);
   // §18.2.2: sends a response to a request that arrived over `from`/`via`.
   // Returns the connection used, or nullopt with `ok` false when unroutable.
   bool route_response(Instant now, const Message& response, const InboundContext* from,

@@ -275,3 +275,72 @@ TEST(ProxyStackResponses, OwnRequestsSingleViaResponseIsConsumedStrayOneDropped)
 
 }  // namespace
 }  // namespace siplab::sip::test
+
+namespace siplab::sip::test {
+namespace {
+
+// RFC 4475 §3.1.2.17 (mismatch01): a request the parser rejects, but whose
+// Via, From, To, Call-ID and CSeq still parse, gets its 400 statelessly,
+// back to where it came from.  An unparsable ACK or response, or a request
+// whose echoed rows would be malformed (quotbal's To), gets nothing.
+class UnparsableRequests : public ::testing::Test {
+ protected:
+  UnparsableRequests() : random_(3), bob_(siplab::testing::stack_config("192.0.2.2"), random_) {}
+  std::vector<Transmit> deliver(std::string_view text) {
+    bob_.handle_datagram(Instant{}, endpoint("203.0.113.7:40000"), endpoint("192.0.2.2:5060"), text);
+    std::vector<Transmit> out;
+    while (auto t = bob_.poll_transmit()) out.push_back(std::move(*t));
+    return out;
+  }
+  SeededRandom random_;
+  SipStack bob_;
+};
+
+constexpr std::string_view kMismatchedCSeq =
+    "OPTIONS sip:bob@192.0.2.2 SIP/2.0\r\n"
+    "Via: SIP/2.0/UDP 10.0.0.5:5060;branch=z9hG4bKq1;rport\r\n"
+    "To: \"Mr. J. User\" <sip:j.user@example.com>\r\n"
+    "From: <sip:caller@example.net>;tag=93334\r\nCall-ID: quotbal@a\r\n"
+    "CSeq: 8 INVITE\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n";
+
+TEST_F(UnparsableRequests, ReadableEnoughRequestGets400BackToItsSource) {
+  auto out = deliver(kMismatchedCSeq);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].destination, endpoint("203.0.113.7:40000"));
+  auto response = parse_message(out[0].bytes);
+  ASSERT_TRUE(response.ok()) << response.error().reason;
+  EXPECT_EQ(response->status_code(), 400);
+  EXPECT_EQ(response->call_id(), "quotbal@a");
+  EXPECT_EQ(response->cseq()->method, "INVITE");
+  // RFC 3581 §4: received and rport stamped on the echoed Via.
+  EXPECT_EQ(response->top_via()->received(), "203.0.113.7");
+  EXPECT_EQ(response->top_via()->rport(), 40000);
+  EXPECT_EQ(bob_.counters().rejected_requests, 1u);
+  EXPECT_EQ(bob_.transport_counters().parse_errors, 1u);
+}
+
+TEST_F(UnparsableRequests, BadVersionGets505) {
+  std::string text(kMismatchedCSeq);
+  text.replace(text.find("SIP/2.0\r\n"), 7, "SIP/7.0");
+  auto out = deliver(text);
+  ASSERT_EQ(out.size(), 1u);
+  auto response = parse_message(out[0].bytes);
+  ASSERT_TRUE(response.ok());
+  EXPECT_EQ(response->status_code(), 505);
+}
+
+TEST_F(UnparsableRequests, AckResponsesAndHeaderlessRequestsGetNothing) {
+  std::string ack(kMismatchedCSeq);
+  ack.replace(0, 7, "ACK");
+  EXPECT_TRUE(deliver(ack).empty());
+  std::string unbalanced(kMismatchedCSeq);
+  unbalanced.replace(unbalanced.find("Mr. J. User\""), 12, "Mr. J. User");
+  EXPECT_TRUE(deliver(unbalanced).empty());
+  EXPECT_TRUE(deliver("SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP 192.0.2.2;branch=z9hG4bKx\r\n\r\n").empty());
+  EXPECT_TRUE(deliver("INVITE sip:bob@192.0.2.2 SIP/2.0\r\nTo: \"x\r\n\r\n").empty());
+  EXPECT_TRUE(deliver("\x01\x02 garbage").empty());
+  EXPECT_EQ(bob_.counters().rejected_requests, 0u);
+}
+
+}  // namespace
+}  // namespace siplab::sip::test
