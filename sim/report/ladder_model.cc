@@ -84,6 +84,26 @@ std::string sip_label(const TraceEvent& ev) {
   return std::string(response_status(ev.first_line));
 }
 
+// The arrow of one SIP message event, drawn from `from` to `to` at the
+// event's time (its receive or drop side fills in later).
+Pending sip_pending(const TraceEvent& ev, std::size_t from, std::size_t to) {
+  Pending p;
+  p.order = ev.line;
+  Arrow& a = p.arrow;
+  a.kind = request_method(ev.first_line).empty() ? ArrowKind::SipResponse : ArrowKind::SipRequest;
+  a.sent = ev.t;
+  a.from_column = from;
+  a.to_column = to;
+  a.label = sip_label(ev);
+  a.call_id = ev.call_id;
+  a.branch = ev.branch;
+  a.from_tag = ev.from_tag;
+  a.to_tag = ev.to_tag;
+  a.detail = ev.msg;
+  a.trace_line = ev.line;
+  return p;
+}
+
 // Where along the arrow the cross goes: at the device that dropped it.
 double loss_position(const TraceEvent& drop, const std::string& sender, const std::string& receiver) {
   if (drop.node == receiver) return 0.85;
@@ -135,21 +155,10 @@ Ladder build_ladder(const Trace& trace, const LadderOptions& options) {
   for (const TraceEvent& ev : trace.events) {
     switch (ev.kind) {
       case EventKind::SipSend: {
-        Pending p;
-        p.order = ev.line;
-        Arrow& a = p.arrow;
-        a.kind = request_method(ev.first_line).empty() ? ArrowKind::SipResponse : ArrowKind::SipRequest;
-        a.sent = ev.t;
-        a.from_column = cols.for_node(ev.node);
-        a.to_column = cols.for_endpoint(ev.dst);
-        a.label = sip_label(ev);
-        a.retransmit = ev.retransmit;
-        a.call_id = ev.call_id;
-        a.branch = ev.branch;
-        a.from_tag = ev.from_tag;
-        a.to_tag = ev.to_tag;
-        a.detail = ev.msg;
-        a.trace_line = ev.line;
+        // Columns are numbered on first sight: sender before receiver.
+        const std::size_t from = cols.for_node(ev.node);
+        Pending p = sip_pending(ev, from, cols.for_endpoint(ev.dst));
+        p.arrow.retransmit = ev.retransmit;
         in_flight[sip_key(ev)].push_back(all.size());
         all.push_back(std::move(p));
         break;
@@ -164,22 +173,9 @@ Ladder build_ladder(const Trace& trace, const LadderOptions& options) {
         } else {
           // No matching send (e.g. a drop before the sender's send event, or a
           // trace cut short): draw it from the source address at this time.
-          Pending p;
-          p.order = ev.line;
-          Arrow& a = p.arrow;
-          a.kind = request_method(ev.first_line).empty() ? ArrowKind::SipResponse : ArrowKind::SipRequest;
-          a.sent = ev.t;
-          a.from_column = cols.for_endpoint(ev.src);
-          a.to_column = cols.for_endpoint(ev.dst);
-          a.label = sip_label(ev);
-          a.call_id = ev.call_id;
-          a.branch = ev.branch;
-          a.from_tag = ev.from_tag;
-          a.to_tag = ev.to_tag;
-          a.detail = ev.msg;
-          a.trace_line = ev.line;
+          const std::size_t from = cols.for_endpoint(ev.src);
           idx = all.size();
-          all.push_back(std::move(p));
+          all.push_back(sip_pending(ev, from, cols.for_endpoint(ev.dst)));
         }
         Arrow& a = all[idx].arrow;
         if (ev.kind == EventKind::SipRecv) {
