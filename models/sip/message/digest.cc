@@ -9,6 +9,9 @@
 #include <memory>
 #include <stdexcept>
 
+#include "models/sip/message/inline_vector.h"
+#include "models/sip/message/syntax.h"
+
 namespace siplab::sip {
 namespace {
 
@@ -25,17 +28,18 @@ bool iequal(std::string_view a, std::string_view b) {
 }
 
 // RFC 3261 §25.1: token = 1*(alphanum / "-" / "." / "!" / "%" / "*" / "_" /
-// "+" / "`" / "'" / "~").
-bool is_token_char(char c) {
-  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
-  switch (c) {
-    case '-': case '.': case '!': case '%': case '*': case '_': case '+': case '`': case '\'':
-    case '~':
-      return true;
-    default:
-      return false;
-  }
+// "+" / "`" / "'" / "~"), one table load per byte.
+bool is_token_char(char c) { return syntax::is_token(c); }
+
+// Bytes a quoted-string holds as themselves: qdtext (§25.1) other than the
+// line breaks of a fold, i.e. everything but DQUOTE, "\", CR, LF and the
+// controls (HTAB allowed).
+constexpr std::array<bool, 256> make_plain_qdtext() {
+  std::array<bool, 256> t{};
+  for (int c = 0; c < 256; ++c) t[static_cast<std::size_t>(c)] = (c >= 0x20 || c == '\t') && c != 0x7f && c != '"' && c != '\\';
+  return t;
 }
+constexpr std::array<bool, 256> kPlainQdtext = make_plain_qdtext();
 
 bool is_token(std::string_view s) {
   if (s.empty()) return false;
@@ -65,12 +69,35 @@ ParseError error_at(std::size_t offset, std::string reason) {
 // ---------------------------------------------------------------------------
 // auth-param scanner
 
+// Resolves the quoted-pairs and folds (CRLF 1*WSP reads as one SP, RFC 3261
+// §7.3.1) of a quoted-string's inside that the scanner has checked.
+std::string unquote(std::string_view raw) {
+  std::string out;
+  out.reserve(raw.size());
+  for (std::size_t i = 0; i < raw.size(); ++i) {
+    const char c = raw[i];
+    if (c == '\\' && i + 1 < raw.size()) {
+      out.push_back(raw[++i]);
+    } else if (c == '\r' || c == '\n') {
+      while (i + 1 < raw.size() && (raw[i + 1] == '\r' || raw[i + 1] == '\n' || raw[i + 1] == ' ' || raw[i + 1] == '\t')) ++i;
+      out.push_back(' ');
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
 struct RawParam {
   std::string_view name;
-  std::string value;        // unquoted
+  std::string_view raw;     // as written, without the quotes
   bool quoted = false;
+  bool escaped = false;     // raw holds a quoted-pair or a fold
   std::size_t value_offset = 0;
+  std::string value() const { return escaped ? unquote(raw) : std::string(raw); }
 };
+// Digest values carry about ten parameters: room for them inline.
+using RawParams = InlineVector<RawParam, 16>;
 
 class Scanner {
  public:
@@ -107,22 +134,25 @@ class Scanner {
   // At an opening DQUOTE.  RFC 3261 §25.1: quoted-pair = "\" (%x00-09 /
   // %x0B-0C / %x0E-7F); qdtext excludes DQUOTE and "\" and the controls
   // other than LWS.
-  std::optional<ParseError> read_quoted(std::string& out) {
+  std::optional<ParseError> read_quoted(std::string_view& raw, bool& escaped) {
     const std::size_t open = pos_;
     ++pos_;
-    out.clear();
+    escaped = false;
     while (pos_ < text_.size()) {
+      while (pos_ < text_.size() && kPlainQdtext[static_cast<unsigned char>(text_[pos_])]) ++pos_;
+      if (pos_ >= text_.size()) break;
       const char c = text_[pos_];
       if (c == '"') {
+        raw = text_.substr(open + 1, pos_ - open - 1);
         ++pos_;
         return std::nullopt;
       }
       if (c == '\\') {
         if (pos_ + 1 >= text_.size()) break;
-        const auto escaped = static_cast<unsigned char>(text_[pos_ + 1]);
-        if (escaped == '\r' || escaped == '\n' || escaped > 0x7f)
+        const auto quoted = static_cast<unsigned char>(text_[pos_ + 1]);
+        if (quoted == '\r' || quoted == '\n' || quoted > 0x7f)
           return error_at(pos_, "invalid quoted-pair");
-        out.push_back(static_cast<char>(escaped));
+        escaped = true;
         pos_ += 2;
         continue;
       }
@@ -132,14 +162,13 @@ class Scanner {
         // line, and re-emitting it would inject a header.
         const std::size_t fold = fold_length(pos_);
         if (fold == 0) return error_at(pos_, "line break in quoted-string");
-        out.push_back(' ');
+        escaped = true;
         pos_ += fold;
         continue;
       }
       const auto u = static_cast<unsigned char>(c);
       if ((u < 0x20 && c != '\t') || u == 0x7f)
         return error_at(pos_, "control character in quoted-string");
-      out.push_back(c);
       ++pos_;
     }
     return error_at(open, "unterminated quoted-string");
@@ -165,7 +194,8 @@ bool new_scheme_starts(std::string_view text, std::size_t pos) {
 // Reads "name = value" pairs separated by commas until the end of the text
 // or, when `list_mode`, until a comma followed by a new scheme.  Empty list
 // elements are ignored (RFC 7230 §7).
-std::optional<ParseError> read_params(Scanner& s, bool list_mode, std::vector<RawParam>& out) {
+template <typename Params>
+std::optional<ParseError> read_params(Scanner& s, bool list_mode, Params& out) {
   while (true) {
     s.skip_lws();
     if (s.at_end()) return std::nullopt;
@@ -188,15 +218,14 @@ std::optional<ParseError> read_params(Scanner& s, bool list_mode, std::vector<Ra
     p.value_offset = s.pos();
     if (s.at_end()) return error_at(s.pos(), "missing value for parameter '" + std::string(name) + "'");
     if (s.peek() == '"') {
-      if (auto err = s.read_quoted(p.value)) return err;
+      if (auto err = s.read_quoted(p.raw, p.escaped)) return err;
       p.quoted = true;
     } else {
-      const std::string_view token = s.read_token();
-      if (token.empty())
+      p.raw = s.read_token();
+      if (p.raw.empty())
         return error_at(s.pos(), "missing value for parameter '" + std::string(name) + "'");
-      p.value.assign(token);
     }
-    out.push_back(std::move(p));
+    out.push_back(p);
     s.skip_lws();
     if (!s.at_end() && s.peek() != ',')
       return error_at(s.pos(), "expected ',' between parameters");
@@ -204,7 +233,8 @@ std::optional<ParseError> read_params(Scanner& s, bool list_mode, std::vector<Ra
 }
 
 // RFC 7235 §2.1: each parameter name MUST only occur once per challenge.
-std::optional<ParseError> check_duplicates(const std::vector<RawParam>& params) {
+template <typename Params>
+std::optional<ParseError> check_duplicates(const Params& params) {
   for (std::size_t i = 0; i < params.size(); ++i)
     for (std::size_t j = 0; j < i; ++j)
       if (iequal(params[i].name, params[j].name))
@@ -216,7 +246,8 @@ std::optional<ParseError> check_duplicates(const std::vector<RawParam>& params) 
 // Splits "auth, auth-int" (RFC 2617 §3.2.1 qop-options) into tokens.
 std::optional<ParseError> split_qop_options(const RawParam& p, std::vector<std::string>& out) {
   std::size_t i = 0;
-  const std::string_view v = p.value;
+  const std::string value = p.value();
+  const std::string_view v = value;
   while (i < v.size()) {
     while (i < v.size() && (is_lws(v[i]) || v[i] == ',')) ++i;
     const std::size_t start = i;
@@ -239,37 +270,37 @@ void split_domain(std::string_view v, std::vector<std::string>& out) {
   }
 }
 
-AuthParam keep_unknown(RawParam&& p) { return AuthParam{std::string(p.name), std::move(p.value), p.quoted}; }
+AuthParam keep_unknown(const RawParam& p) { return AuthParam{std::string(p.name), p.value(), p.quoted}; }
 
-Expected<DigestChallenge> build_challenge(std::vector<RawParam>&& params, std::size_t end) {
+Expected<DigestChallenge> build_challenge(const RawParams& params, std::size_t end) {
   if (auto err = check_duplicates(params)) return *err;
   DigestChallenge c;
   bool have_realm = false, have_nonce = false;
-  for (auto& p : params) {
+  for (const auto& p : params) {
     if (iequal(p.name, "realm")) {
-      c.realm = std::move(p.value);
+      c.realm = p.value();
       have_realm = true;
     } else if (iequal(p.name, "nonce")) {
-      c.nonce = std::move(p.value);
+      c.nonce = p.value();
       have_nonce = true;
     } else if (iequal(p.name, "domain")) {
-      split_domain(p.value, c.domain);
+      split_domain(p.value(), c.domain);
     } else if (iequal(p.name, "opaque")) {
-      c.opaque = std::move(p.value);
+      c.opaque = p.value();
     } else if (iequal(p.name, "stale")) {
       // RFC 2617 §3.2.1: anything other than "true" means not stale.
-      c.stale = iequal(p.value, "true");
+      c.stale = iequal(p.raw, "true");
     } else if (iequal(p.name, "algorithm")) {
-      if (!is_token(p.value)) return error_at(p.value_offset, "algorithm is not a token");
-      c.algorithm = std::move(p.value);
+      if (!is_token(p.value())) return error_at(p.value_offset, "algorithm is not a token");
+      c.algorithm = p.value();
     } else if (iequal(p.name, "qop")) {
       if (auto err = split_qop_options(p, c.qop_options)) return *err;
     } else if (iequal(p.name, "charset")) {
-      c.charset = std::move(p.value);
+      c.charset = p.value();
     } else if (iequal(p.name, "userhash")) {
-      c.userhash = iequal(p.value, "true");
+      c.userhash = iequal(p.raw, "true");
     } else {
-      c.other_params.push_back(keep_unknown(std::move(p)));
+      c.other_params.push_back(keep_unknown(p));
     }
   }
   // RFC 2617 §3.2.1 / RFC 7616 §3.3: realm and nonce are required.
@@ -278,61 +309,127 @@ Expected<DigestChallenge> build_challenge(std::vector<RawParam>&& params, std::s
   return c;
 }
 
-Expected<DigestCredentials> build_credentials(std::vector<RawParam>&& params, std::size_t end) {
-  if (auto err = check_duplicates(params)) return *err;
-  DigestCredentials c;
-  bool have_username = false, have_realm = false, have_nonce = false, have_uri = false,
-       have_response = false;
+// The Digest credentials into views (RFC 2617 §3.2.2, RFC 7616 §3.4): the
+// checks every caller gets, without copying a value.
+// The Digest credential parameters (RFC 2617 §3.2.2, RFC 7616 §3.4).
+enum class CredField : uint8_t { Username, Realm, Nonce, Uri, Response, Algorithm, Cnonce, Opaque, Qop, Nc, Userhash, Other };
+
+// `name` equals the all-lowercase-letters `lower`, ignoring case: OR-ing
+// 0x20 maps only "A"-"Z" onto "a"-"z".
+bool equals_letters(std::string_view name, std::string_view lower) {
+  if (name.size() != lower.size()) return false;
+  for (std::size_t i = 0; i < name.size(); ++i)
+    if (static_cast<char>(name[i] | 0x20) != lower[i]) return false;
+  return true;
+}
+
+// Which field a parameter name is, by length first (one compare at most).
+CredField credential_field(std::string_view name) {
+  switch (name.size()) {
+    case 2: return equals_letters(name, "nc") ? CredField::Nc : CredField::Other;
+    case 3: return equals_letters(name, "uri") ? CredField::Uri : equals_letters(name, "qop") ? CredField::Qop : CredField::Other;
+    case 5:
+      return equals_letters(name, "realm") ? CredField::Realm : equals_letters(name, "nonce") ? CredField::Nonce : CredField::Other;
+    case 6:
+      return equals_letters(name, "cnonce") ? CredField::Cnonce
+             : equals_letters(name, "opaque") ? CredField::Opaque
+                                              : CredField::Other;
+    case 8:
+      return equals_letters(name, "username") ? CredField::Username
+             : equals_letters(name, "response") ? CredField::Response
+             : equals_letters(name, "userhash") ? CredField::Userhash
+                                                : CredField::Other;
+    case 9: return equals_letters(name, "algorithm") ? CredField::Algorithm : CredField::Other;
+    default: return CredField::Other;
+  }
+}
+
+bool is_credential_field(std::string_view name) { return credential_field(name) != CredField::Other; }
+
+// The Digest credentials into views: the checks every caller gets, without
+// copying a value.
+std::optional<ParseError> build_credentials_view(const RawParams& params, std::size_t end, DigestCredentialsView& c) {
+  // RFC 7235 §2.1: each parameter name only once.  Known names are tracked
+  // in a bit set; unknown ones (rare) are compared pairwise.
+  uint32_t seen = 0;
   std::size_t qop_at = end;
-  for (auto& p : params) {
-    if (iequal(p.name, "username")) {
-      c.username = std::move(p.value);
-      have_username = true;
-    } else if (iequal(p.name, "realm")) {
-      c.realm = std::move(p.value);
-      have_realm = true;
-    } else if (iequal(p.name, "nonce")) {
-      c.nonce = std::move(p.value);
-      have_nonce = true;
-    } else if (iequal(p.name, "uri")) {
-      c.uri = std::move(p.value);
-      have_uri = true;
-    } else if (iequal(p.name, "response")) {
-      // RFC 2617 §3.2.2: request-digest = <"> 32LHEX <">; RFC 8760 §2.6
-      // allows longer hashes and an empty value before any challenge.
-      if (!is_hex_string(p.value)) return error_at(p.value_offset, "response is not hex");
-      c.response = std::move(p.value);
-      have_response = true;
-    } else if (iequal(p.name, "algorithm")) {
-      if (!is_token(p.value)) return error_at(p.value_offset, "algorithm is not a token");
-      c.algorithm = std::move(p.value);
-    } else if (iequal(p.name, "cnonce")) {
-      c.cnonce = std::move(p.value);
-    } else if (iequal(p.name, "opaque")) {
-      c.opaque = std::move(p.value);
-    } else if (iequal(p.name, "qop")) {
-      if (!is_token(p.value)) return error_at(p.value_offset, "qop is not a token");
-      c.qop = std::move(p.value);
-      qop_at = p.value_offset;
-    } else if (iequal(p.name, "nc")) {
-      // RFC 2617 §3.2.2: nc-value = 8LHEX.  Kept as sent: it is hashed as text.
-      if (p.value.size() != 8 || !is_hex_string(p.value))
-        return error_at(p.value_offset, "nc is not 8 hex digits");
-      c.nc = std::move(p.value);
-    } else if (iequal(p.name, "userhash")) {
-      c.userhash = iequal(p.value, "true");
-    } else {
-      c.other_params.push_back(keep_unknown(std::move(p)));
+  for (std::size_t i = 0; i < params.size(); ++i) {
+    const RawParam& p = params[i];
+    const CredField field = credential_field(p.name);
+    const uint32_t bit = 1u << static_cast<unsigned>(field);
+    if (field != CredField::Other && (seen & bit) != 0)
+      return error_at(p.value_offset, "duplicate parameter '" + std::string(p.name) + "'");
+    seen |= bit;
+    if (field == CredField::Other)
+      for (std::size_t j = 0; j < i; ++j)
+        if (iequal(p.name, params[j].name))
+          return error_at(p.value_offset, "duplicate parameter '" + std::string(p.name) + "'");
+    c.escaped |= p.escaped;
+    switch (field) {
+      case CredField::Username: c.username = p.raw; break;
+      case CredField::Realm: c.realm = p.raw; break;
+      case CredField::Nonce: c.nonce = p.raw; break;
+      case CredField::Uri: c.uri = p.raw; break;
+      case CredField::Response:
+        // RFC 2617 §3.2.2: request-digest = <"> 32LHEX <">; RFC 8760 §2.6
+        // allows longer hashes and an empty value before any challenge.
+        if (!is_hex_string(p.escaped ? p.value() : p.raw)) return error_at(p.value_offset, "response is not hex");
+        c.response = p.raw;
+        break;
+      case CredField::Algorithm:
+        if (!is_token(p.escaped ? p.value() : p.raw)) return error_at(p.value_offset, "algorithm is not a token");
+        c.algorithm = p.raw;
+        break;
+      case CredField::Cnonce: c.cnonce = p.raw; break;
+      case CredField::Opaque: c.opaque = p.raw; break;
+      case CredField::Qop:
+        if (!is_token(p.escaped ? p.value() : p.raw)) return error_at(p.value_offset, "qop is not a token");
+        c.qop = p.raw;
+        qop_at = p.value_offset;
+        break;
+      case CredField::Nc: {
+        // RFC 2617 §3.2.2: nc-value = 8LHEX.  Kept as sent: it is hashed as text.
+        const std::string_view nc = p.escaped ? std::string_view() : p.raw;
+        if (nc.size() != 8 || !is_hex_string(nc)) return error_at(p.value_offset, "nc is not 8 hex digits");
+        c.nc = p.raw;
+        break;
+      }
+      case CredField::Userhash: c.userhash = iequal(p.raw, "true"); break;
+      case CredField::Other: break;
     }
   }
-  if (!have_username) return error_at(end, "Digest credentials without username");
-  if (!have_realm) return error_at(end, "Digest credentials without realm");
-  if (!have_nonce) return error_at(end, "Digest credentials without nonce");
-  if (!have_uri) return error_at(end, "Digest credentials without uri");
-  if (!have_response) return error_at(end, "Digest credentials without response");
+  auto has = [&](CredField f) { return (seen & (1u << static_cast<unsigned>(f))) != 0; };
+  if (!has(CredField::Username)) return error_at(end, "Digest credentials without username");
+  if (!has(CredField::Realm)) return error_at(end, "Digest credentials without realm");
+  if (!has(CredField::Nonce)) return error_at(end, "Digest credentials without nonce");
+  if (!has(CredField::Uri)) return error_at(end, "Digest credentials without uri");
+  if (!has(CredField::Response)) return error_at(end, "Digest credentials without response");
   // RFC 2617 §3.2.2: cnonce and nc MUST be sent when qop is.
   if (!c.qop.empty() && !c.cnonce) return error_at(qop_at, "qop without cnonce");
-  if (!c.qop.empty() && c.nc.empty()) return error_at(qop_at, "qop without nc");
+  if (!c.qop.empty() && !has(CredField::Nc)) return error_at(qop_at, "qop without nc");
+  return std::nullopt;
+}
+
+Expected<DigestCredentials> build_credentials(const RawParams& params, std::size_t end) {
+  DigestCredentialsView v;
+  if (auto err = build_credentials_view(params, end, v)) return *err;
+  // A token never holds '\\' or a line break, so unquote() is right for
+  // every field when some quoted value was escaped.
+  auto owned = [&](std::string_view f) { return v.escaped ? unquote(f) : std::string(f); };
+  DigestCredentials c;
+  c.username = owned(v.username);
+  c.realm = owned(v.realm);
+  c.nonce = owned(v.nonce);
+  c.uri = owned(v.uri);
+  c.response = owned(v.response);
+  c.algorithm = owned(v.algorithm);
+  if (v.cnonce) c.cnonce = owned(*v.cnonce);
+  if (v.opaque) c.opaque = owned(*v.opaque);
+  c.qop = owned(v.qop);
+  c.nc = owned(v.nc);
+  c.userhash = v.userhash;
+  for (const RawParam& p : params)
+    if (!is_credential_field(p.name)) c.other_params.push_back(keep_unknown(p));
   return c;
 }
 
@@ -350,9 +447,9 @@ Expected<Value> parse_one(Scanner& s, bool list_mode, Builder build) {
 
   // RFC 7235 §2.1: auth-scheme is case-insensitive.
   if (iequal(scheme, "Digest")) {
-    std::vector<RawParam> params;
+    RawParams params;
     if (auto err = read_params(s, list_mode, params)) return *err;
-    auto built = build(std::move(params), s.pos());
+    auto built = build(params, s.pos());
     if (!built) return built.error();
     return Value(std::move(built).value());
   }
@@ -362,12 +459,13 @@ Expected<Value> parse_one(Scanner& s, bool list_mode, Builder build) {
   const std::size_t data_start = s.pos();
   std::size_t data_end = s.text().size();
   std::size_t i = data_start;
-  std::string scratch;
+  std::string_view quoted;
+  bool escaped = false;
   while (i < s.text().size()) {
     const char c = s.text()[i];
     if (c == '"') {
       s.set_pos(i);
-      if (auto err = s.read_quoted(scratch)) return *err;
+      if (auto err = s.read_quoted(quoted, escaped)) return *err;
       i = s.pos();
       continue;
     }
@@ -538,6 +636,33 @@ Expected<ChallengeValue> parse_challenge(std::string_view value) {
 Expected<CredentialsValue> parse_credentials(std::string_view value) {
   Scanner s(value);
   return parse_one<CredentialsValue>(s, false, build_credentials);
+}
+
+Expected<DigestCredentialsView> parse_credentials_view(std::string_view value) {
+  Scanner s(value);
+  s.skip_lws();
+  const std::string_view scheme = s.read_token();
+  DigestCredentialsView view;
+  view.text = value;
+  view.scheme = scheme;
+  if (scheme.empty() || !iequal(scheme, "Digest")) {
+    // Another scheme, or an error: parse_one gives the verdict and its error.
+    auto owned = parse_credentials(value);
+    if (!owned) return owned.error();
+    return view;
+  }
+  if (!s.at_end() && !is_lws(s.peek()) && s.peek() != ',')
+    return error_at(s.pos(), "invalid character in authentication scheme");
+  view.is_digest = true;
+  RawParams params;
+  if (auto err = read_params(s, false, params)) return *err;
+  if (auto err = build_credentials_view(params, s.pos(), view)) return *err;
+  return view;
+}
+
+CredentialsValue DigestCredentialsView::to_credentials() const {
+  // `text` parsed before, so this cannot fail.
+  return *parse_credentials(text);
 }
 
 Expected<std::vector<ChallengeValue>> parse_challenge_list(std::string_view value) {

@@ -94,6 +94,27 @@ using CredentialsValue = std::variant<DigestCredentials, OtherAuthScheme>;
 Expected<ChallengeValue> parse_challenge(std::string_view value);
 Expected<CredentialsValue> parse_credentials(std::string_view value);
 
+// The zero-copy form of one credentials value, as a ParsedMessage keeps it:
+// views into `text`.  For Digest (is_digest) the fields hold each value as
+// written (a quoted one without its quotes); when `escaped` is set some
+// quoted value holds a quoted-pair or a fold and to_credentials() resolves
+// them.  Other schemes have is_digest == false and only `scheme`.
+struct DigestCredentialsView {
+  std::string_view text;  // the whole value
+  std::string_view scheme;
+  bool is_digest = false;
+  std::string_view username, realm, nonce, uri, response, algorithm, qop, nc;
+  std::optional<std::string_view> cnonce, opaque;
+  bool userhash = false;
+  bool escaped = false;
+  // The owning form parse_credentials() gives (re-reads `text`).
+  CredentialsValue to_credentials() const;
+};
+
+// Checks one credentials value exactly as parse_credentials() does (same
+// errors) without allocating on the common path.
+Expected<DigestCredentialsView> parse_credentials_view(std::string_view value);
+
 // Several challenges in one value ("Digest ..., Digest ...", RFC 7235 §4.1),
 // for senders that combined rows despite RFC 3261 §7.3.1.
 Expected<std::vector<ChallengeValue>> parse_challenge_list(std::string_view value);

@@ -1,6 +1,9 @@
 #include "models/sip/message/header_names.h"
 
 #include <array>
+#include <bit>
+#include <cstdint>
+#include <cstring>
 
 #include "models/sip/message/param.h"
 
@@ -111,9 +114,52 @@ constexpr Buckets make_buckets() {
 }
 constexpr Buckets kBuckets = make_buckets();
 
-}  // namespace
+// Long names lowercased, for the word-at-a-time comparison below.
+using LowerName = std::array<char, kMaxNameLength>;
+constexpr std::array<LowerName, kNames.size()> make_lower() {
+  std::array<LowerName, kNames.size()> t{};
+  for (std::size_t i = 1; i < kNames.size(); ++i)
+    for (std::size_t j = 0; j < kNames[i].name.size(); ++j) {
+      char c = kNames[i].name[j];
+      t[i][j] = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    }
+  return t;
+}
+constexpr std::array<LowerName, kNames.size()> kLower = make_lower();
 
-HeaderId header_id(std::string_view name) {
+// Case-insensitive equality of `name` with a lowercased long header name.
+// Long names hold only letters, digits and "-", so OR-ing 0x20 into an
+// input byte folds its case; the only other bytes that fold onto those
+// (0x0D onto "-", 0x10-0x19 onto digits) are controls, rejected first.
+bool equals_lower(std::string_view name, const LowerName& lower) {
+  for (std::size_t j = 0; j < name.size(); ++j) {
+    const auto x = static_cast<unsigned char>(name[j]);
+    if (x < 0x20 || static_cast<char>(x | 0x20) != lower[j]) return false;
+  }
+  return true;
+}
+
+// equals_lower() eight bytes at a time, reading whole words of `name`
+// (see header_id_padded) and of the zero-padded table entry.
+bool equals_lower_words(std::string_view name, const LowerName& lower) {
+  constexpr uint64_t kCase = 0x2020202020202020ull, kHigh = 0x8080808080808080ull;
+  static_assert(std::endian::native == std::endian::little, "byte masks assume little-endian words");
+  const std::size_t n = name.size();
+  for (std::size_t i = 0; i < n; i += 8) {
+    uint64_t x, y;
+    std::memcpy(&x, name.data() + i, 8);
+    std::memcpy(&y, lower.data() + i, 8);
+    const uint64_t used = n - i >= 8 ? ~0ull : (1ull << (8 * (n - i))) - 1;
+    const uint64_t folded = x | kCase | ~used;  // bytes past the name read as 0xFF
+    if (((folded ^ y) & used) != 0) return false;
+    const uint64_t real = x | ~used;
+    if (((real - kCase) & ~real & kHigh) != 0) return false;  // a control byte
+  }
+  return true;
+}
+
+template <bool kPadded>
+HeaderId lookup(std::string_view name) {
   if (name.empty()) return HeaderId::Other;
   char c = name[0];
   if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
@@ -124,10 +170,16 @@ HeaderId header_id(std::string_view name) {
   const auto& candidates = kBuckets.ids[k][name.size()];
   for (uint8_t j = 0; j < kBuckets.count[k][name.size()]; ++j) {
     HeaderId id = candidates[j];
-    if (iequals(kNames[static_cast<std::size_t>(id)].name, name)) return id;
+    const LowerName& lower = kLower[static_cast<std::size_t>(id)];
+    if (kPadded ? equals_lower_words(name, lower) : equals_lower(name, lower)) return id;
   }
   return HeaderId::Other;
 }
+
+}  // namespace
+
+HeaderId header_id(std::string_view name) { return lookup<false>(name); }
+HeaderId header_id_padded(std::string_view name) { return lookup<true>(name); }
 
 std::string_view canonical_name(HeaderId id) { return kNames[static_cast<std::size_t>(id)].name; }
 char compact_form(HeaderId id) { return kNames[static_cast<std::size_t>(id)].compact; }

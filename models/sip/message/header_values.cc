@@ -61,20 +61,20 @@ Expected<std::string_view> parse_token(std::string_view value) {
 Expected<std::string_view> parse_call_id(std::string_view value) {
   // callid = word [ "@" word ]
   if (value.empty()) return err(0, "empty Call-ID");
-  std::size_t at = std::string_view::npos;
-  for (std::size_t i = 0; i < value.size(); ++i) {
-    char c = value[i];
-    if (c == '@') {
-      if (at != std::string_view::npos || i == 0 || i + 1 == value.size()) return err(i, "misplaced '@' in Call-ID");
-      at = i;
-      continue;
-    }
-    if (!syntax::is(c, syntax::kWord)) return err(i, "invalid character in Call-ID");
-  }
-  return value;
+  std::size_t i = 0;
+  while (i < value.size() && syntax::is(value[i], syntax::kWord)) ++i;
+  if (i == value.size()) return value;
+  if (value[i] != '@') return err(i, "invalid character in Call-ID");
+  if (i == 0 || i + 1 == value.size()) return err(i, "misplaced '@' in Call-ID");
+  ++i;
+  while (i < value.size() && syntax::is(value[i], syntax::kWord)) ++i;
+  if (i == value.size()) return value;
+  if (value[i] == '@') return err(i, "misplaced '@' in Call-ID");
+  return err(i, "invalid character in Call-ID");
 }
 
-Expected<CSeq> parse_cseq(std::string_view value) {
+std::optional<ParseError> internal::parse_cseq_into(std::string_view value, CSeqView* out) {
+  // CSeq = 1*DIGIT LWS Method (§20.16); the number is a 32-bit unsigned.
   std::size_t i = 0;
   while (i < value.size() && syntax::is_digit(value[i])) ++i;
   if (i == 0) return err(0, "CSeq must start with a sequence number");
@@ -84,7 +84,14 @@ Expected<CSeq> parse_cseq(std::string_view value) {
   if (m == i) return err(i, "expected whitespace after CSeq number");
   std::size_t end = scan_token(value, m);
   if (end == m || end != value.size()) return err(end, "CSeq method must be a token");
-  return CSeq{*number, std::string(value.substr(m))};
+  if (out) *out = CSeqView{*number, value.substr(m)};
+  return std::nullopt;
+}
+
+Expected<CSeq> parse_cseq(std::string_view value) {
+  CSeqView view;
+  if (auto e = internal::parse_cseq_into(value, &view)) return *e;
+  return view.to_cseq();
 }
 
 namespace {
@@ -121,7 +128,7 @@ const char* check_via_param(std::string_view name, std::optional<std::string_vie
 
 namespace internal {
 
-std::optional<ParseError> parse_via_into(std::string_view value, Via* out) {
+std::optional<ParseError> parse_via_into(std::string_view value, ViaView* out) {
   // sent-protocol = protocol-name SLASH protocol-version SLASH transport,
   // SLASH = SWS "/" SWS; then LWS sent-by *( SEMI via-params ).
   std::size_t i = 0;
@@ -168,23 +175,47 @@ std::optional<ParseError> parse_via_into(std::string_view value, Via* out) {
     port = static_cast<uint16_t>(*n);
     i = port_end;
   }
-  if (out) {
-    out->protocol_name.assign(parts[0]);
-    out->protocol_version.assign(parts[1]);
-    out->transport.assign(parts[2]);
-    out->host.assign(host);
-    out->host_kind = kind;
-    out->port = port;
-  }
-  return parse_header_params(value, i, out ? &out->params : nullptr, check_via_param);
+  if (auto e = parse_header_params(value, i, check_via_param)) return e;
+  if (out) *out = ViaView{parts[0], parts[1], parts[2], host, kind, port, ParamsView{value.substr(i), true}};
+  return std::nullopt;
 }
 
 }  // namespace internal
 
 Expected<Via> parse_via(std::string_view value) {
+  ViaView view;
+  if (auto e = internal::parse_via_into(value, &view)) return *e;
+  return view.to_via();
+}
+
+Via ViaView::to_via() const {
   Via via;
-  if (auto e = internal::parse_via_into(value, &via)) return *e;
+  via.protocol_name.assign(protocol_name);
+  via.protocol_version.assign(protocol_version);
+  via.transport.assign(transport);
+  via.host.assign(host);
+  via.host_kind = host_kind;
+  via.port = port;
+  via.params = params.to_list();
   return via;
+}
+
+std::optional<uint16_t> ViaView::rport() const {
+  auto v = params.value("rport");
+  if (!v) return std::nullopt;
+  auto n = parse_uint(*v, 65535);
+  if (!n) return std::nullopt;
+  return static_cast<uint16_t>(*n);
+}
+
+std::string ViaView::sent_by() const {
+  std::string out;
+  internal::append_host(out, host, host_kind);
+  if (port) {
+    out += ':';
+    append_uint(out, *port);
+  }
+  return out;
 }
 
 std::optional<uint16_t> Via::rport() const {
@@ -243,20 +274,33 @@ std::string CSeq::to_string() const {
   return out;
 }
 
-Expected<MediaType> parse_media_type(std::string_view value) {
-  MediaType mt;
+std::optional<ParseError> internal::parse_media_type_into(std::string_view value, MediaTypeView* out) {
   std::size_t i = syntax::skip_ws(value, 0);
   std::size_t end = scan_token(value, i);
   if (end == i) return err(i, "media type must start with a token");
-  mt.type.assign(value.substr(i, end - i));
+  std::string_view type = value.substr(i, end - i);
   i = syntax::skip_ws(value, end);
   if (i >= value.size() || value[i] != '/') return err(i, "expected '/' in media type");
   i = syntax::skip_ws(value, i + 1);
   end = scan_token(value, i);
   if (end == i) return err(i, "missing media subtype");
-  mt.subtype.assign(value.substr(i, end - i));
-  if (auto e = internal::parse_header_params(value, end, &mt.params)) return *e;
-  return mt;
+  if (auto e = internal::parse_header_params(value, end)) return *e;
+  if (out) *out = MediaTypeView{type, value.substr(i, end - i), ParamsView{value.substr(end), true}};
+  return std::nullopt;
+}
+
+Expected<MediaType> parse_media_type(std::string_view value) {
+  MediaTypeView view;
+  if (auto e = internal::parse_media_type_into(value, &view)) return *e;
+  return view.to_media_type();
+}
+
+MediaType MediaTypeView::to_media_type() const {
+  return MediaType{std::string(type), std::string(subtype), params.to_list()};
+}
+
+bool MediaTypeView::matches(std::string_view t, std::string_view s) const {
+  return iequals(type, t) && iequals(subtype, s);
 }
 
 bool MediaType::matches(std::string_view t, std::string_view s) const {
@@ -285,7 +329,8 @@ Expected<RetryAfter> parse_retry_after(std::string_view value) {
     ra.comment.assign(value.substr(j + 1, end - j - 2));
     i = end;
   }
-  if (auto e = internal::parse_header_params(value, i, &ra.params)) return *e;
+  if (auto e = internal::parse_header_params(value, i)) return *e;
+  ra.params = ParamsView{value.substr(i), true}.to_list();
   return ra;
 }
 

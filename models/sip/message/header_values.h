@@ -45,11 +45,37 @@ struct Via {
   friend bool operator==(const Via&, const Via&) = default;
 };
 
+// A parsed via-parm as views into the text it was parsed from (the
+// zero-copy form a ParsedMessage keeps); fields as in Via.
+struct ViaView {
+  std::string_view protocol_name;
+  std::string_view protocol_version;
+  std::string_view transport;
+  std::string_view host;
+  HostKind host_kind = HostKind::Name;
+  std::optional<uint16_t> port;
+  ParamsView params;
+
+  std::optional<std::string_view> branch() const { return params.value("branch"); }
+  std::optional<std::string_view> received() const { return params.value("received"); }
+  bool has_rport() const { return params.has("rport"); }
+  std::optional<uint16_t> rport() const;
+  std::optional<std::string_view> maddr() const { return params.value("maddr"); }
+  std::string sent_by() const;
+  Via to_via() const;
+};
+
 struct CSeq {
   uint32_t number = 0;
   std::string method;
   std::string to_string() const;
   friend bool operator==(const CSeq&, const CSeq&) = default;
+};
+
+struct CSeqView {
+  uint32_t number = 0;
+  std::string_view method;
+  CSeq to_cseq() const { return CSeq{number, std::string(method)}; }
 };
 
 // media-type (§20.15): type "/" subtype *(;param).  type/subtype lowercase
@@ -61,6 +87,14 @@ struct MediaType {
   bool matches(std::string_view type, std::string_view subtype) const;
   std::string to_string() const;
   friend bool operator==(const MediaType&, const MediaType&) = default;
+};
+
+struct MediaTypeView {
+  std::string_view type;
+  std::string_view subtype;
+  ParamsView params;
+  bool matches(std::string_view type, std::string_view subtype) const;
+  MediaType to_media_type() const;
 };
 
 // Retry-After (§20.33): delta-seconds [comment] *(;param).

@@ -13,8 +13,10 @@
 #include "models/sip/message/uri.h"
 
 namespace siplab::sip {
-struct NameAddr;
-struct Via;
+struct NameAddrView;
+struct ViaView;
+struct MediaTypeView;
+struct CSeqView;
 }  // namespace siplab::sip
 
 namespace siplab::sip::internal {
@@ -36,15 +38,19 @@ std::optional<HostKind> classify_host(std::string_view host);
 using ParamCheck = const char* (*)(std::string_view name, std::optional<std::string_view> value);
 
 // Header parameters: *( SWS ";" SWS token [ SWS "=" SWS (token / host /
-// quoted-string) ] ) from s[i] to the end.  Appends to `out` unless it is
-// null (syntax check only, no allocation).
-std::optional<ParseError> parse_header_params(std::string_view s, std::size_t i, ParamList* out,
-                                              ParamCheck check = nullptr);
+// quoted-string) ] ) from s[i] to the end; checks syntax only (a ParamsView
+// over s.substr(i) walks the checked text).
+std::optional<ParseError> parse_header_params(std::string_view s, std::size_t i, ParamCheck check = nullptr);
 
-// The URI / name-addr / Via parsers; out == nullptr checks syntax only.
-std::optional<ParseError> parse_uri_into(std::string_view text, Uri* out);
-std::optional<ParseError> parse_name_addr_into(std::string_view text, NameAddr* out);
-std::optional<ParseError> parse_via_into(std::string_view value, Via* out);
+// The URI / name-addr / Via parsers fill zero-copy views into `text`;
+// out == nullptr checks syntax only.
+std::optional<ParseError> parse_uri_into(std::string_view text, UriView* out);
+std::optional<ParseError> parse_name_addr_into(std::string_view text, NameAddrView* out);
+std::optional<ParseError> parse_via_into(std::string_view value, ViaView* out);
+std::optional<ParseError> parse_media_type_into(std::string_view value, MediaTypeView* out);
+std::optional<ParseError> parse_cseq_into(std::string_view value, CSeqView* out);
+// A Contact "expires" parameter value: 1*DIGIT up to 2^32-1, else nullopt.
+std::optional<uint32_t> parse_delta_seconds(std::optional<std::string_view> value);
 
 // Calls fn(item) for each element of a comma list (§7.3.1): commas inside
 // quotes and <> do not split; items are trimmed; empty items included.
@@ -57,6 +63,8 @@ auto for_each_list_item(std::string_view value, Fn&& fn) -> decltype(fn(value)) 
     while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
     return s;
   };
+  // Most rows hold one value: without a comma there is nothing to split.
+  if (value.find(',') == std::string_view::npos) return fn(trim(value));
   for (std::size_t i = 0; i < value.size(); ++i) {
     char c = value[i];
     if (c == '"') {
@@ -83,6 +91,7 @@ void append_host(std::string& out, std::string_view host, HostKind kind);
 // list headers with it so reading a Via list allocates only the result.
 template <typename Fn>
 void for_each_split_value(std::string_view value, Fn&& fn) {
+  if (value.find(',') == std::string_view::npos) return fn(syntax::trim(value));
   std::size_t start = 0;
   int angle = 0;
   for (std::size_t i = 0; i < value.size(); ++i) {

@@ -52,17 +52,16 @@ std::size_t rows_of(const std::vector<Header>& headers, HeaderId id) {
 void append_name_addrs(const std::vector<Header>& headers, HeaderId id, std::vector<NameAddr>& out) {
   out.reserve(rows_of(headers, id));
   for_each_list_value(headers, id, [&](std::string_view v) {
-    NameAddr& na = out.emplace_back();
-    if (internal::parse_name_addr_into(v, &na)) out.pop_back();
+    NameAddrView view;
+    if (!internal::parse_name_addr_into(v, &view)) out.push_back(view.to_name_addr());
   });
 }
 
-// Parses in place inside the optional: no Expected<NameAddr> to move out of.
 std::optional<NameAddr> name_addr_of(std::optional<std::string_view> value) {
   if (!value) return std::nullopt;
-  std::optional<NameAddr> out(std::in_place);
-  if (internal::parse_name_addr_into(*value, &*out)) return std::nullopt;
-  return out;
+  NameAddrView view;
+  if (internal::parse_name_addr_into(*value, &view)) return std::nullopt;
+  return view.to_name_addr();
 }
 
 bool same_header(const Header& h, HeaderId id, std::string_view name) {
@@ -223,8 +222,8 @@ std::vector<Via> Message::vias() const {
   std::vector<Via> out;
   out.reserve(rows_of(headers_, HeaderId::Via));
   for_each_list_value(headers_, HeaderId::Via, [&](std::string_view v) {
-    Via& via = out.emplace_back();
-    if (internal::parse_via_into(v, &via)) out.pop_back();
+    ViaView view;
+    if (!internal::parse_via_into(v, &view)) out.push_back(view.to_via());
   });
   return out;
 }
@@ -318,8 +317,8 @@ ContactList Message::contacts() const {
       out.star = true;
       return;
     }
-    NameAddr& na = out.contacts.emplace_back();
-    if (internal::parse_name_addr_into(v, &na)) out.contacts.pop_back();
+    NameAddrView view;
+    if (!internal::parse_name_addr_into(v, &view)) out.contacts.push_back(view.to_name_addr());
   });
   return out;
 }

@@ -12,7 +12,8 @@ ParseError err(std::size_t offset, std::string reason) { return ParseError{offse
 
 namespace internal {
 
-std::optional<ParseError> parse_name_addr_into(std::string_view text, NameAddr* out) {
+std::optional<ParseError> parse_name_addr_into(std::string_view text, NameAddrView* out) {
+  if (out) *out = NameAddrView{};
   std::size_t i = syntax::skip_ws(text, 0);
   if (i >= text.size()) return err(i, "empty address");
   std::size_t uri_start, uri_end, after;
@@ -21,7 +22,7 @@ std::optional<ParseError> parse_name_addr_into(std::string_view text, NameAddr* 
     std::size_t end = syntax::scan_quoted(text, i);
     if (end == std::string_view::npos) return err(i, "unterminated quoted display name");
     if (out) {
-      out->display_name.assign(text.substr(i + 1, end - i - 2));
+      out->display_name = text.substr(i + 1, end - i - 2);
       out->display_quoted = true;
     }
     i = syntax::skip_ws(text, end);
@@ -41,11 +42,11 @@ std::optional<ParseError> parse_name_addr_into(std::string_view text, NameAddr* 
         if (j == start)
           return err(static_cast<std::size_t>(names.data() - text.data()) + j,
                      "display name must be tokens or a quoted string");
-        if (out) {
-          if (!out->display_name.empty()) out->display_name += ' ';
-          out->display_name.append(names.substr(start, j - start));
-        }
         j = syntax::skip_ws(names, j);
+      }
+      if (out) {
+        out->display_name = names;
+        out->display_quoted = false;
       }
       i = lt;
       bracketed = true;
@@ -76,16 +77,41 @@ std::optional<ParseError> parse_name_addr_into(std::string_view text, NameAddr* 
       return err(uri_start + bad, "URI with '?' or ',' must be enclosed in <> (RFC 3261 §20)");
   }
   if (auto e = parse_uri_into(uri_text, out ? &out->uri : nullptr)) return err(uri_start + e->offset, e->reason);
-  return parse_header_params(text, after, out ? &out->params : nullptr);
+  if (auto e = parse_header_params(text, after)) return e;
+  if (out) out->params = ParamsView{text.substr(after), true};
+  return std::nullopt;
 }
 
 }  // namespace internal
 
 Expected<NameAddr> parse_name_addr(std::string_view text) {
+  NameAddrView view;
+  if (auto e = internal::parse_name_addr_into(text, &view)) return *e;
+  return view.to_name_addr();
+}
+
+NameAddr NameAddrView::to_name_addr() const {
   NameAddr na;
-  if (auto e = internal::parse_name_addr_into(text, &na)) return *e;
+  na.display_quoted = display_quoted;
+  if (display_quoted) {
+    na.display_name.assign(display_name);
+  } else {
+    // Display tokens joined by single spaces (LWS between them folds).
+    for (std::size_t j = 0; j < display_name.size();) {
+      std::size_t start = j;
+      while (j < display_name.size() && !syntax::is_ws(display_name[j])) ++j;
+      if (!na.display_name.empty()) na.display_name += ' ';
+      na.display_name.append(display_name.substr(start, j - start));
+      j = syntax::skip_ws(display_name, j);
+    }
+  }
+  na.uri = uri.to_uri();
+  na.angle_brackets = angle_brackets;
+  na.params = params.to_list();
   return na;
 }
+
+std::optional<uint32_t> NameAddrView::expires() const { return internal::parse_delta_seconds(params.value("expires")); }
 
 std::string NameAddr::display_name_text() const {
   if (!display_quoted) return display_name;
@@ -98,8 +124,9 @@ std::string NameAddr::display_name_text() const {
   return out;
 }
 
-std::optional<uint32_t> NameAddr::expires() const {
-  auto v = param_value(params, "expires");
+std::optional<uint32_t> NameAddr::expires() const { return internal::parse_delta_seconds(param_value(params, "expires")); }
+
+std::optional<uint32_t> internal::parse_delta_seconds(std::optional<std::string_view> v) {
   if (!v || v->empty() || v->size() > 10) return std::nullopt;
   uint64_t n = 0;
   for (char c : *v) {

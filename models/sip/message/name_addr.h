@@ -42,6 +42,22 @@ struct NameAddr {
   friend bool operator==(const NameAddr&, const NameAddr&) = default;
 };
 
+// A parsed name-addr / addr-spec as views into the text it was parsed from
+// (the zero-copy form a ParsedMessage keeps).  display_name is the quoted
+// string's inside (quoted-pairs still escaped) or the display tokens as
+// written; to_name_addr() gives exactly what parse_name_addr() would.
+struct NameAddrView {
+  std::string_view display_name;
+  bool display_quoted = false;
+  UriView uri;
+  bool angle_brackets = true;
+  ParamsView params;
+
+  std::optional<std::string_view> tag() const { return params.value("tag"); }
+  std::optional<uint32_t> expires() const;
+  NameAddr to_name_addr() const;
+};
+
 // One name-addr / addr-spec followed by its header params.  In addr-spec
 // form the parameters after the URI belong to the header (§20), and a '?'
 // there is an error.

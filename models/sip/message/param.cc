@@ -1,5 +1,7 @@
 #include "models/sip/message/param.h"
 
+#include "models/sip/message/syntax.h"
+
 namespace siplab::sip {
 
 const Param* find_param(const ParamList& params, std::string_view name) {
@@ -49,6 +51,83 @@ void append_params(std::string& out, const ParamList& params) {
       out += *p.value;
     }
   }
+}
+
+namespace internal {
+
+std::size_t next_param(std::string_view s, bool header_form, std::size_t i, std::string_view& name,
+                       std::optional<std::string_view>& value) {
+  constexpr std::size_t npos = std::string_view::npos;
+  if (!header_form) {
+    // uri-parameters: ";name[=value]" with no whitespace and no quoting.
+    if (i >= s.size()) return npos;
+    std::size_t start = s[i] == ';' ? i + 1 : i;
+    std::size_t end = s.find(';', start);
+    if (end == npos) end = s.size();
+    std::string_view param = s.substr(start, end - start);
+    std::size_t eq = param.find('=');
+    name = param.substr(0, eq);
+    value.reset();
+    if (eq != npos) value = param.substr(eq + 1);
+    return end;
+  }
+  // generic-param = token [ EQUAL gen-value ], SEMI = SWS ";" SWS,
+  // EQUAL = SWS "=" SWS; gen-value = token / host / quoted-string.
+  i = syntax::skip_ws(s, i);
+  if (i >= s.size()) return npos;
+  if (s[i] == ';') i = syntax::skip_ws(s, i + 1);
+  std::size_t name_start = i;
+  while (i < s.size() && syntax::is_token(s[i])) ++i;
+  name = s.substr(name_start, i - name_start);
+  value.reset();
+  std::size_t j = syntax::skip_ws(s, i);
+  if (j < s.size() && s[j] == '=') {
+    j = syntax::skip_ws(s, j + 1);
+    std::size_t value_start = j;
+    if (j < s.size() && s[j] == '"') {
+      j = syntax::scan_quoted(s, j);
+      if (j == npos) j = s.size();
+    } else if (j < s.size() && s[j] == '[') {
+      std::size_t close = s.find(']', j);
+      j = close == npos ? s.size() : close + 1;
+    } else {
+      while (j < s.size() && (syntax::is_token(s[j]) || s[j] == ':')) ++j;
+    }
+    value = s.substr(value_start, j - value_start);
+    i = j;
+  }
+  return i;
+}
+
+}  // namespace internal
+
+std::optional<std::string_view> ParamsView::value(std::string_view wanted) const {
+  std::string_view name;
+  std::optional<std::string_view> v;
+  for (std::size_t i = internal::next_param(text, header_form, 0, name, v); i != std::string_view::npos;
+       i = internal::next_param(text, header_form, i, name, v))
+    if (iequals(name, wanted)) return v;
+  return std::nullopt;
+}
+
+bool ParamsView::has(std::string_view wanted) const {
+  bool found = false;
+  std::string_view name;
+  std::optional<std::string_view> v;
+  for (std::size_t i = internal::next_param(text, header_form, 0, name, v); i != std::string_view::npos && !found;
+       i = internal::next_param(text, header_form, i, name, v))
+    found = iequals(name, wanted);
+  return found;
+}
+
+ParamList ParamsView::to_list() const {
+  ParamList out;
+  for_each([&](std::string_view name, std::optional<std::string_view> value) {
+    Param& p = out.emplace_back();
+    p.name.assign(name);
+    if (value) p.value.emplace(*value);
+  });
+  return out;
 }
 
 }  // namespace siplab::sip

@@ -50,4 +50,42 @@ std::size_t remove_param(ParamList& params, std::string_view name);
 // Appends ";name=value" for each parameter to `out`.
 void append_params(std::string& out, const ParamList& params);
 
+// Parameters left in their wire text (";a=b;lr"), as the zero-copy views of
+// a parsed message keep them: the parser has already checked the text, so
+// walking it again is cheap and allocation-free.  Two spellings exist:
+// header params (generic-param, §25.1) allow SWS around ';' and '=' and
+// quoted-string values; uri-parameters (§19.1.1) have neither.
+struct ParamsView {
+  std::string_view text;
+  bool header_form = true;
+
+  bool empty() const { return text.empty(); }
+  // Calls fn(name, value) for each parameter in order; value is nullopt
+  // for a parameter without "=".  Header-param values keep their quotes.
+  template <typename Fn>
+  void for_each(Fn&& fn) const;
+  // Value of the first `name` parameter (case-insensitive); nullopt when
+  // absent or valueless.
+  std::optional<std::string_view> value(std::string_view name) const;
+  bool has(std::string_view name) const;
+  ParamList to_list() const;
+};
+
+namespace internal {
+// One step of ParamsView::for_each: reads the parameter starting at or
+// after text[i] (leading ';' included), returns the index after it, or npos
+// at the end of the text.
+std::size_t next_param(std::string_view text, bool header_form, std::size_t i, std::string_view& name,
+                       std::optional<std::string_view>& value);
+}  // namespace internal
+
+template <typename Fn>
+void ParamsView::for_each(Fn&& fn) const {
+  std::string_view name;
+  std::optional<std::string_view> value;
+  for (std::size_t i = internal::next_param(text, header_form, 0, name, value); i != std::string_view::npos;
+       i = internal::next_param(text, header_form, i, name, value))
+    fn(name, value);
+}
+
 }  // namespace siplab::sip

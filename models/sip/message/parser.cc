@@ -1,8 +1,12 @@
 #include "models/sip/message/parser.h"
 
 #include <cstring>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "models/sip/message/internal.h"
+#include "models/sip/message/parsed_message.h"
 #include "models/sip/message/syntax.h"
 
 namespace siplab::sip {
@@ -14,10 +18,39 @@ ParseError err(std::size_t offset, std::string reason, int status = 400) {
 
 constexpr std::size_t npos = std::string_view::npos;
 
+// Index of the first CR or LF at or after `from`, or s.size(): sixteen
+// bytes per step where SSE2 exists (every x86-64 CPU), since this scan
+// touches every byte of the header section.
+std::size_t find_cr_or_lf(std::string_view s, std::size_t from) {
+  std::size_t i = from;
+#if defined(__SSE2__)
+  const __m128i cr = _mm_set1_epi8('\r'), lf = _mm_set1_epi8('\n');
+  for (; i + 16 <= s.size(); i += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
+    const int hits = _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, lf)));
+    if (hits != 0) return i + static_cast<std::size_t>(__builtin_ctz(static_cast<unsigned>(hits)));
+  }
+#endif
+  for (; i < s.size(); ++i)
+    if (s[i] == '\r' || s[i] == '\n') return i;
+  return s.size();
+}
+
 // End of the line starting at `from` (index of its CR), or npos when no
-// CRLF follows.  A bare LF is reported through `bare_lf`.
-std::size_t line_end(std::string_view s, std::size_t from, bool& bare_lf) {
-  const void* p = std::memchr(s.data() + from, '\n', s.size() - from);
+// CRLF follows.  A bare LF is reported through `bare_lf`; `inner_cr` says
+// whether a CR not followed by LF lies inside the line (when false the line
+// holds no CR at all).
+std::size_t line_end(std::string_view s, std::size_t from, bool& bare_lf, bool& inner_cr) {
+  const std::size_t first = find_cr_or_lf(s, from);
+  inner_cr = false;
+  if (first == s.size()) return npos;
+  if (s[first] == '\n') {  // no CR right before it, or that CR would be first
+    bare_lf = true;
+    return first;
+  }
+  if (first + 1 < s.size() && s[first + 1] == '\n') return first;
+  inner_cr = true;  // a bare CR: find the LF the slow way
+  const void* p = std::memchr(s.data() + first, '\n', s.size() - first);
   if (p == nullptr) return npos;
   std::size_t lf = static_cast<std::size_t>(static_cast<const char*>(p) - s.data());
   if (lf == from || s[lf - 1] != '\r') {
@@ -49,27 +82,23 @@ bool known_method(std::string_view m) {
   return false;
 }
 
-std::optional<ParseError> check_name_addrs(std::string_view value, bool require_brackets) {
-  return internal::for_each_list_item(value, [&](std::string_view item) -> std::optional<ParseError> {
-    std::size_t off = static_cast<std::size_t>(item.data() - value.data());
-    if (item.empty()) return err(off, "empty list element");
-    if (auto e = internal::parse_name_addr_into(item, nullptr)) return err(off + e->offset, e->reason);
-    // route-param = name-addr *( SEMI rr-param ): brackets are required.
-    if (require_brackets && item.find('<') == std::string_view::npos)
-      return err(off, "route value must be a name-addr in <>");
-    return std::nullopt;
-  });
-}
-
+// 1#token (Require, Supported, Allow ...): one pass over the list; an
+// error points at the element that is not a token.
 std::optional<ParseError> check_tokens(std::string_view value, bool may_be_empty) {
   if (value.empty()) {
     if (may_be_empty) return std::nullopt;
     return err(0, "empty header value");
   }
-  return internal::for_each_list_item(value, [&](std::string_view item) -> std::optional<ParseError> {
-    if (!syntax::all_token(item)) return err(static_cast<std::size_t>(item.data() - value.data()), "expected a token");
-    return std::nullopt;
-  });
+  std::size_t i = 0;
+  while (true) {
+    const std::size_t start = syntax::skip_ws(value, i);
+    std::size_t end = start;
+    while (end < value.size() && syntax::is_token(value[end])) ++end;
+    const std::size_t next = syntax::skip_ws(value, end);
+    if (end == start || (next < value.size() && value[next] != ',')) return err(start, "expected a token");
+    if (next >= value.size()) return std::nullopt;
+    i = next + 1;
+  }
 }
 
 template <typename T>
@@ -78,149 +107,254 @@ std::optional<ParseError> lift(const Expected<T>& r) {
   return r.error();
 }
 
-std::optional<ParseError> check_cseq(std::string_view value) {
-  std::size_t i = 0;
-  while (i < value.size() && syntax::is_digit(value[i])) ++i;
-  if (i == 0) return err(0, "CSeq must start with a sequence number");
-  if (!parse_uint(value.substr(0, i), 0xFFFFFFFFu)) return err(0, "CSeq number exceeds 2^32-1");
-  std::size_t m = syntax::skip_ws(value, i);
-  if (m == i) return err(i, "expected whitespace after CSeq number");
-  std::size_t end = m;
-  while (end < value.size() && syntax::is_token(value[end])) ++end;
-  if (end == m || end != value.size()) return err(end, "CSeq method must be a token");
-  return std::nullopt;
-}
-
-// Typed syntax check of one known header row; offsets within `value`.
-// Allocation-free: the typed values are built only when asked for.
-std::optional<ParseError> check_header(HeaderId id, std::string_view value) {
-  switch (id) {
-    case HeaderId::Via:
-      return internal::for_each_list_item(value, [&](std::string_view item) -> std::optional<ParseError> {
-        std::size_t off = static_cast<std::size_t>(item.data() - value.data());
-        if (item.empty()) return err(off, "empty Via value");
-        if (auto e = internal::parse_via_into(item, nullptr)) return err(off + e->offset, e->reason);
-        return std::nullopt;
-      });
-    case HeaderId::From:
-    case HeaderId::To:
-      return internal::parse_name_addr_into(value, nullptr);
-    case HeaderId::Contact:
-      if (value == "*") return std::nullopt;
-      return check_name_addrs(value, false);
-    case HeaderId::Route:
-    case HeaderId::RecordRoute:
-      return check_name_addrs(value, true);
-    case HeaderId::CallId:
-      return lift(parse_call_id(value));
-    case HeaderId::CSeq:
-      return check_cseq(value);
-    case HeaderId::MaxForwards:
-      return lift(parse_uint(value, 255));
-    case HeaderId::ContentLength:
-    case HeaderId::Expires:
-    case HeaderId::MinExpires:
-      return lift(parse_uint(value, 0xFFFFFFFFu));
-    case HeaderId::ContentType:
-      return lift(parse_media_type(value));
-    case HeaderId::Require:
-    case HeaderId::ProxyRequire:
-    case HeaderId::Unsupported:
-      return check_tokens(value, false);
-    case HeaderId::Supported:
-    case HeaderId::Allow:
-      return check_tokens(value, true);
-    case HeaderId::RetryAfter:
-      return lift(parse_retry_after(value));
-    case HeaderId::Date:
-      return lift(parse_date(value));
-    case HeaderId::Warning:
-      return internal::for_each_list_item(value, [&](std::string_view item) -> std::optional<ParseError> {
-        std::size_t off = static_cast<std::size_t>(item.data() - value.data());
-        auto w = parse_warning(item);
-        if (!w) return err(off + w.error().offset, w.error().reason);
-        return std::nullopt;
-      });
-    default:
-      return std::nullopt;
-  }
-}
-
-std::optional<ParseError> parse_request_line(std::string_view line, std::size_t base, Message& m) {
-  std::size_t sp1 = line.find(' ');
-  std::string_view method = line.substr(0, sp1);
-  if (!syntax::all_token(method)) return err(base, "malformed request method");
-  if (sp1 == npos) return err(base + line.size(), "request line has no Request-URI");
-  std::size_t sp2 = line.find(' ', sp1 + 1);
-  if (sp2 == npos) return err(base + line.size(), "request line has no SIP version");
-  std::string_view uri_text = line.substr(sp1 + 1, sp2 - sp1 - 1);
-  std::string_view version = line.substr(sp2 + 1);
-  // Request-Line = Method SP Request-URI SP SIP-Version: exactly one SP
-  // each, no LWS inside the URI, nothing after the version (RFC 4475
-  // §3.1.2.8-10).
-  if (uri_text.empty()) return err(base + sp1 + 1, "more than one SP between request line elements");
-  if (version.find(' ') != npos || version.find('\t') != npos)
-    return err(base + sp2 + 1 + version.find_first_of(" \t"), "extra whitespace in request line");
-  if (version.empty()) return err(base + sp2 + 1, "missing SIP version");
-  if (uri_text.front() == '<') return err(base + sp1 + 1, "Request-URI must not be enclosed in <>");
-  if (auto e = check_version(version, base + sp2 + 1)) return e;
-  auto uri = parse_uri(uri_text);
-  if (!uri) return err(base + sp1 + 1 + uri.error().offset, "Request-URI: " + uri.error().reason);
-  // §19.1.1 table: the headers component is not allowed in a Request-URI.
-  if (!uri->headers.empty())
-    return err(base + sp1 + 1 + uri_text.find('?'), "Request-URI must not contain headers (RFC 3261 §19.1.1)");
-  m = Message::request(method, std::move(*uri));
-  m.set_version(version);
-  return std::nullopt;
-}
-
-std::optional<ParseError> parse_status_line(std::string_view line, std::size_t base, Message& m) {
-  std::size_t sp1 = line.find(' ');
-  if (sp1 == npos) return err(base + line.size(), "status line has no status code");
-  std::string_view version = line.substr(0, sp1);
-  if (auto e = check_version(version, base)) return e;
-  std::size_t i = sp1 + 1;
-  std::size_t j = i;
-  while (j < line.size() && syntax::is_digit(line[j])) ++j;
-  if (j - i != 3) return err(base + i, "status code must be exactly 3 digits");
-  if (j >= line.size() || line[j] != ' ') return err(base + j, "status code must be followed by SP");
-  int code = (line[i] - '0') * 100 + (line[i + 1] - '0') * 10 + (line[i + 2] - '0');
-  if (code < 100 || code > 699) return err(base + i, "status code out of range 100-699");
-  std::string_view reason = line.substr(j + 1);
-  for (std::size_t k = 0; k < reason.size(); ++k) {
-    unsigned char c = static_cast<unsigned char>(reason[k]);
-    if ((c < 0x20 && c != '\t') || c == 0x7F) return err(base + j + 1 + k, "control character in reason phrase");
-  }
-  m = Message::response(code, reason);
-  m.set_version(version);
+template <typename T>
+std::optional<ParseError> lift_into(const Expected<T>& r, std::optional<T>& out) {
+  if (!r) return r.error();
+  if (!out) out = *r;  // single-valued headers: the first row counts
   return std::nullopt;
 }
 
 }  // namespace
 
-Expected<Message> parse_message(std::string_view bytes, Framing framing) {
+// Fills a ParsedMessage: the validating pass over the bytes, keeping each
+// typed value it checks.
+class ParsedMessageBuilder {
+ public:
+  explicit ParsedMessageBuilder(ParsedMessage& m) : m_(m) {}
+
+  // Copies the bytes into the message's buffer (twice their size: the
+  // second half takes the unfolded text of folded rows) and clears every
+  // field.  Returns the copy, which every view points into.
+  std::string_view adopt(std::string_view bytes) {
+    // +16: slack for word-at-a-time reads (header_id_padded).
+    const std::size_t need = bytes.size() * 2 + 16;
+    if (m_.capacity_ < need) {
+      m_.buffer_ = std::make_unique_for_overwrite<char[]>(need);
+      m_.capacity_ = need;
+    }
+    if (!bytes.empty()) std::memcpy(m_.buffer_.get(), bytes.data(), bytes.size());
+    fold_at_ = bytes.size();
+    m_.is_request_ = true;
+    m_.method_ = {};
+    m_.request_uri_ = UriView{};
+    m_.status_code_ = 0;
+    m_.reason_ = {};
+    m_.version_ = {};
+    m_.headers_.clear();
+    m_.vias_.clear();
+    m_.from_.reset();
+    m_.to_.reset();
+    m_.call_id_.reset();
+    m_.cseq_.reset();
+    m_.contacts_.clear();
+    m_.contact_star_ = false;
+    m_.routes_.clear();
+    m_.record_routes_.clear();
+    m_.max_forwards_.reset();
+    m_.content_length_.reset();
+    m_.expires_.reset();
+    m_.min_expires_.reset();
+    m_.content_type_.reset();
+    m_.authorization_.clear();
+    m_.proxy_authorization_.clear();
+    m_.malformed_credentials_ = 0;
+    m_.body_ = {};
+    return std::string_view(m_.buffer_.get(), bytes.size());
+  }
+
+  // Room for an unfolded value of at most `size` bytes.
+  char* fold_space() { return m_.buffer_.get() + fold_at_; }
+  void used_fold_space(std::size_t n) { fold_at_ += n; }
+
+  std::optional<ParseError> request_line(std::string_view line, std::size_t base) {
+    std::size_t sp1 = line.find(' ');
+    std::string_view method = line.substr(0, sp1);
+    if (!syntax::all_token(method)) return err(base, "malformed request method");
+    if (sp1 == npos) return err(base + line.size(), "request line has no Request-URI");
+    std::size_t sp2 = line.find(' ', sp1 + 1);
+    if (sp2 == npos) return err(base + line.size(), "request line has no SIP version");
+    std::string_view uri_text = line.substr(sp1 + 1, sp2 - sp1 - 1);
+    std::string_view version = line.substr(sp2 + 1);
+    // Request-Line = Method SP Request-URI SP SIP-Version: exactly one SP
+    // each, no LWS inside the URI, nothing after the version (RFC 4475
+    // §3.1.2.8-10).
+    if (uri_text.empty()) return err(base + sp1 + 1, "more than one SP between request line elements");
+    if (version.find(' ') != npos || version.find('\t') != npos)
+      return err(base + sp2 + 1 + version.find_first_of(" \t"), "extra whitespace in request line");
+    if (version.empty()) return err(base + sp2 + 1, "missing SIP version");
+    if (uri_text.front() == '<') return err(base + sp1 + 1, "Request-URI must not be enclosed in <>");
+    if (auto e = check_version(version, base + sp2 + 1)) return e;
+    if (auto e = internal::parse_uri_into(uri_text, &m_.request_uri_))
+      return err(base + sp1 + 1 + e->offset, "Request-URI: " + e->reason);
+    // §19.1.1 table: the headers component is not allowed in a Request-URI.
+    if (!m_.request_uri_.headers.empty())
+      return err(base + sp1 + 1 + uri_text.find('?'), "Request-URI must not contain headers (RFC 3261 §19.1.1)");
+    m_.is_request_ = true;
+    m_.method_ = method;
+    m_.version_ = version;
+    return std::nullopt;
+  }
+
+  std::optional<ParseError> status_line(std::string_view line, std::size_t base) {
+    std::size_t sp1 = line.find(' ');
+    if (sp1 == npos) return err(base + line.size(), "status line has no status code");
+    std::string_view version = line.substr(0, sp1);
+    if (auto e = check_version(version, base)) return e;
+    std::size_t i = sp1 + 1;
+    std::size_t j = i;
+    while (j < line.size() && syntax::is_digit(line[j])) ++j;
+    if (j - i != 3) return err(base + i, "status code must be exactly 3 digits");
+    if (j >= line.size() || line[j] != ' ') return err(base + j, "status code must be followed by SP");
+    int code = (line[i] - '0') * 100 + (line[i + 1] - '0') * 10 + (line[i + 2] - '0');
+    if (code < 100 || code > 699) return err(base + i, "status code out of range 100-699");
+    std::string_view reason = line.substr(j + 1);
+    for (std::size_t k = 0; k < reason.size(); ++k) {
+      unsigned char c = static_cast<unsigned char>(reason[k]);
+      if ((c < 0x20 && c != '\t') || c == 0x7F) return err(base + j + 1 + k, "control character in reason phrase");
+    }
+    m_.is_request_ = false;
+    m_.status_code_ = code;
+    m_.reason_ = reason;
+    m_.version_ = version;
+    return std::nullopt;
+  }
+
+  // Typed syntax check of one known header row, keeping its typed value;
+  // error offsets within `value`.
+  std::optional<ParseError> header(HeaderId id, std::string_view value) {
+    switch (id) {
+      case HeaderId::Via:
+        return internal::for_each_list_item(value, [&](std::string_view item) -> std::optional<ParseError> {
+          std::size_t off = static_cast<std::size_t>(item.data() - value.data());
+          if (item.empty()) return err(off, "empty Via value");
+          if (auto e = internal::parse_via_into(item, &m_.vias_.emplace_back())) return err(off + e->offset, e->reason);
+          return std::nullopt;
+        });
+      case HeaderId::From:
+      case HeaderId::To: {
+        NameAddrView view;
+        if (auto e = internal::parse_name_addr_into(value, &view)) return e;
+        auto& slot = id == HeaderId::From ? m_.from_ : m_.to_;
+        if (!slot) slot = view;
+        return std::nullopt;
+      }
+      case HeaderId::Contact:
+        if (value == "*") {
+          m_.contact_star_ = true;
+          return std::nullopt;
+        }
+        return name_addrs(value, false, m_.contacts_);
+      case HeaderId::Route:
+        return name_addrs(value, true, m_.routes_);
+      case HeaderId::RecordRoute:
+        return name_addrs(value, true, m_.record_routes_);
+      case HeaderId::CallId:
+        return lift_into(parse_call_id(value), m_.call_id_);
+      case HeaderId::CSeq: {
+        CSeqView view;
+        if (auto e = internal::parse_cseq_into(value, &view)) return e;
+        if (!m_.cseq_) m_.cseq_ = view;
+        return std::nullopt;
+      }
+      case HeaderId::MaxForwards:
+        return lift_into(parse_uint(value, 255), m_.max_forwards_);
+      case HeaderId::ContentLength:
+        return lift_into(parse_uint(value, 0xFFFFFFFFu), m_.content_length_);
+      case HeaderId::Expires:
+        return lift_into(parse_uint(value, 0xFFFFFFFFu), m_.expires_);
+      case HeaderId::MinExpires:
+        return lift_into(parse_uint(value, 0xFFFFFFFFu), m_.min_expires_);
+      case HeaderId::ContentType: {
+        MediaTypeView view;
+        if (auto e = internal::parse_media_type_into(value, &view)) return e;
+        if (!m_.content_type_) m_.content_type_ = view;
+        return std::nullopt;
+      }
+      case HeaderId::Require:
+      case HeaderId::ProxyRequire:
+      case HeaderId::Unsupported:
+        return check_tokens(value, false);
+      case HeaderId::Supported:
+      case HeaderId::Allow:
+        return check_tokens(value, true);
+      case HeaderId::RetryAfter:
+        return lift(parse_retry_after(value));
+      case HeaderId::Date:
+        return lift(parse_date(value));
+      case HeaderId::Warning:
+        return internal::for_each_list_item(value, [&](std::string_view item) -> std::optional<ParseError> {
+          std::size_t off = static_cast<std::size_t>(item.data() - value.data());
+          auto w = parse_warning(item);
+          if (!w) return err(off + w.error().offset, w.error().reason);
+          return std::nullopt;
+        });
+      case HeaderId::Authorization:
+      case HeaderId::ProxyAuthorization: {
+        // Kept when valid; a malformed one is the authenticating element's
+        // to answer (RFC 3261 §22), not a reason to drop the message.
+        auto creds = parse_credentials_view(value);
+        if (creds)
+          (id == HeaderId::Authorization ? m_.authorization_ : m_.proxy_authorization_).push_back(*creds);
+        else
+          ++m_.malformed_credentials_;
+        return std::nullopt;
+      }
+      default:
+        return std::nullopt;
+    }
+  }
+
+  void add_row(HeaderId id, std::string_view name, std::string_view value) {
+    m_.headers_.push_back(HeaderView{id, name, value});
+  }
+  const ParsedMessage& message() const { return m_; }
+  void set_body(std::string_view body) { m_.body_ = body; }
+
+ private:
+  template <typename List>
+  std::optional<ParseError> name_addrs(std::string_view value, bool require_brackets, List& out) {
+    return internal::for_each_list_item(value, [&](std::string_view item) -> std::optional<ParseError> {
+      std::size_t off = static_cast<std::size_t>(item.data() - value.data());
+      if (item.empty()) return err(off, "empty list element");
+      if (auto e = internal::parse_name_addr_into(item, &out.emplace_back())) return err(off + e->offset, e->reason);
+      // route-param = name-addr *( SEMI rr-param ): brackets are required.
+      if (require_brackets && !out.back().angle_brackets) return err(off, "route value must be a name-addr in <>");
+      return std::nullopt;
+    });
+  }
+
+  ParsedMessage& m_;
+  std::size_t fold_at_ = 0;
+};
+
+std::optional<ParseError> parse_message_into(std::string_view input, ParsedMessage& out, Framing framing) {
+  ParsedMessageBuilder b(out);
+  const std::string_view bytes = b.adopt(input);
   std::size_t pos = 0;
   // §7.5: CRLFs before the start line are ignored.
   while (pos + 1 < bytes.size() && bytes[pos] == '\r' && bytes[pos + 1] == '\n') pos += 2;
   if (pos >= bytes.size()) return err(pos, "empty message");
-  bool bare_lf = false;
-  std::size_t end = line_end(bytes, pos, bare_lf);
+  bool bare_lf = false, inner_cr = false;
+  std::size_t end = line_end(bytes, pos, bare_lf, inner_cr);
   if (end == npos) return err(bytes.size(), "start line not terminated by CRLF");
   if (bare_lf) return err(end, "bare LF in start line");
   std::string_view first = bytes.substr(pos, end - pos);
-  Message m;
   std::size_t first_space = first.find(' ');
   std::string_view first_word = first.substr(0, first_space);
   bool is_response = first_word.size() >= 4 && iequals(first_word.substr(0, 4), "SIP/");
-  if (auto e = is_response ? parse_status_line(first, pos, m) : parse_request_line(first, pos, m)) return *e;
+  if (auto e = is_response ? b.status_line(first, pos) : b.request_line(first, pos)) return *e;
   pos = end + 2;
 
-  std::vector<Header>& headers = m.mutable_headers();
-  headers.reserve(16);
   std::size_t cseq_value_offset = 0;
   int cseq_rows = 0;
+  std::optional<uint32_t> length;
+  struct Segment {
+    std::size_t unfolded_at, raw_at;
+  };
+  InlineVector<Segment, 4> segments;  // of the current row when it is folded
+  bool conflicting = false;
   while (true) {
-    end = line_end(bytes, pos, bare_lf);
+    end = line_end(bytes, pos, bare_lf, inner_cr);
     if (end == npos) return err(bytes.size(), "header section not terminated by an empty line");
     if (bare_lf) return err(end, "bare LF in header section");
     if (end == pos) {
@@ -240,93 +374,103 @@ Expected<Message> parse_message(std::string_view bytes, Framing framing) {
     ++i;
     std::size_t value_start = syntax::skip_ws(bytes, i);
     if (value_start > end) value_start = end;
-    std::string_view piece = syntax::trim(bytes.substr(value_start, end - value_start));
+    std::string_view value = syntax::trim(bytes.substr(value_start, end - value_start));
     std::size_t piece_offset = value_start;
     pos = end + 2;
     // Folding (§7.3.1): a following line starting with SP/HT continues this
-    // value; CRLF plus the surrounding whitespace becomes one SP.
-    struct Segment {
-      std::size_t unfolded_at, raw_at;
-    };
-    std::vector<Segment> segments;
-    std::string folded;
-    bool is_folded = false;
-    while (pos < bytes.size() && syntax::is_ws(bytes[pos])) {
-      std::size_t cont_end = line_end(bytes, pos, bare_lf);
-      if (cont_end == npos) return err(bytes.size(), "header section not terminated by an empty line");
-      if (bare_lf) return err(cont_end, "bare LF in header section");
-      if (!is_folded) {
-        is_folded = true;
-        folded.assign(piece);
-        segments.push_back({0, piece_offset});
-      }
-      std::size_t cs = syntax::skip_ws(bytes, pos);
-      if (cs > cont_end) cs = cont_end;
-      std::string_view cont = syntax::trim(bytes.substr(cs, cont_end - cs));
-      if (!cont.empty()) {
-        if (!folded.empty()) folded += ' ';
-        segments.push_back({folded.size(), cs});
-        folded.append(cont);
-      }
-      pos = cont_end + 2;
-    }
-    // Constructing the strings in place is cheaper than assigning into
-    // default-constructed ones (one copy, no replace bookkeeping).
-    Header& h = headers.emplace_back(header_id(name), name, is_folded ? std::string_view(folded) : piece);
-    if (std::memchr(h.value.data(), '\r', h.value.size()) != nullptr)
-      return err(line_start, "bare CR in header value");
-    if (h.id != HeaderId::Other) {
-      if (auto e = check_header(h.id, h.value)) {
-        std::size_t raw = piece_offset + e->offset;
-        if (is_folded) {
-          for (const Segment& s : segments)
-            if (s.unfolded_at <= e->offset) raw = s.raw_at + (e->offset - s.unfolded_at);
+    // value; CRLF plus the surrounding whitespace becomes one SP.  The
+    // unfolded value is written to the buffer's second half; `segments`
+    // maps its offsets back to the wire for error reports.
+    const bool is_folded = pos < bytes.size() && syntax::is_ws(bytes[pos]);
+    if (is_folded) {
+      segments.clear();
+      char* folded = b.fold_space();
+      std::size_t n = value.size();
+      std::memcpy(folded, value.data(), n);
+      segments.push_back({0, piece_offset});
+      while (pos < bytes.size() && syntax::is_ws(bytes[pos])) {
+        bool cont_cr = false;
+        std::size_t cont_end = line_end(bytes, pos, bare_lf, cont_cr);
+        if (cont_end == npos) return err(bytes.size(), "header section not terminated by an empty line");
+        if (bare_lf) return err(cont_end, "bare LF in header section");
+        std::size_t cs = syntax::skip_ws(bytes, pos);
+        if (cs > cont_end) cs = cont_end;
+        std::string_view cont = syntax::trim(bytes.substr(cs, cont_end - cs));
+        if (!cont.empty()) {
+          if (n != 0) folded[n++] = ' ';
+          segments.push_back({n, cs});
+          std::memcpy(folded + n, cont.data(), cont.size());
+          n += cont.size();
         }
-        e->offset = raw;
-        e->reason = std::string(canonical_name(h.id)) + ": " + e->reason;
-        return *e;
+        pos = cont_end + 2;
       }
-      if (h.id == HeaderId::CSeq) {
-        cseq_value_offset = piece_offset;
-        ++cseq_rows;
-      }
+      b.used_fold_space(n);
+      value = std::string_view(folded, n);
+    }
+    if ((inner_cr || is_folded) && std::memchr(value.data(), '\r', value.size()) != nullptr)
+      return err(line_start, "bare CR in header value");
+    const HeaderId id = header_id_padded(name);
+    b.add_row(id, name, value);
+    if (id == HeaderId::Other) continue;
+    if (auto e = b.header(id, value)) {
+      std::size_t raw = piece_offset + e->offset;
+      if (is_folded)
+        for (const Segment& s : segments)
+          if (s.unfolded_at <= e->offset) raw = s.raw_at + (e->offset - s.unfolded_at);
+      e->offset = raw;
+      e->reason = std::string(canonical_name(id)) + ": " + e->reason;
+      return *e;
+    }
+    if (id == HeaderId::CSeq) {
+      cseq_value_offset = piece_offset;
+      ++cseq_rows;
+    } else if (id == HeaderId::ContentLength) {
+      const uint32_t v = *parse_uint(value, 0xFFFFFFFFu);
+      if (length && *length != v) conflicting = true;
+      length = v;
     }
   }
 
   // Body (§7.4.1, §18.3).
   std::size_t available = bytes.size() - pos;
-  std::optional<uint32_t> length;
-  bool conflicting = false;
-  for (const Header& h : headers) {
-    if (h.id != HeaderId::ContentLength) continue;
-    uint32_t v = *parse_uint(h.value, 0xFFFFFFFFu);
-    if (length && *length != v) conflicting = true;
-    length = v;
-  }
   if (framing == Framing::Stream && (!length || conflicting))
     return err(pos, conflicting ? "conflicting Content-Length values on a stream" : "missing Content-Length on a stream");
   if (!length || conflicting) {
     // Datagram without a usable Content-Length: the body is the rest of the
     // datagram (§18.3); conflicting values are left for validation to reject.
-    m.set_body_raw(std::string(bytes.substr(pos)));
+    b.set_body(bytes.substr(pos));
   } else {
     if (*length > available)
       return err(pos, "Content-Length " + std::to_string(*length) + " exceeds the " + std::to_string(available) +
                           " body bytes received");
-    m.set_body_raw(std::string(bytes.substr(pos, *length)));
+    b.set_body(bytes.substr(pos, *length));
   }
 
   // §8.2 / RFC 4475 §3.1.2.17-18: the CSeq method must equal the request
   // method; for an unknown method a UAS answers 501 instead of 400.
-  if (m.is_request() && cseq_rows == 1) {
-    std::string_view cseq = *m.header(HeaderId::CSeq);
-    std::string_view method = cseq.substr(syntax::skip_ws(cseq, syntax::find_either(cseq, 0, ' ', '\t')));
-    if (method != m.method())
-      return err(cseq_value_offset, "CSeq method " + std::string(method) + " does not match request method " +
-                                        std::string(m.method()),
-                 known_method(m.method()) ? 400 : 501);
-  }
+  const ParsedMessage& m = b.message();
+  if (m.is_request() && cseq_rows == 1 && m.cseq()->method != m.method())
+    return err(cseq_value_offset,
+               "CSeq method " + std::string(m.cseq()->method) + " does not match request method " +
+                   std::string(m.method()),
+               known_method(m.method()) ? 400 : 501);
+  return std::nullopt;
+}
+
+Message ParsedMessage::to_message() const {
+  Message m = is_request_ ? Message::request(method_, request_uri_.to_uri()) : Message::response(status_code_, reason_);
+  m.set_version(version_);
+  std::vector<Header>& rows = m.mutable_headers();
+  rows.reserve(headers_.size());
+  for (const HeaderView& h : headers_) rows.emplace_back(h.id, h.name, h.value);
+  m.set_body_raw(std::string(body_));
   return m;
+}
+
+Expected<Message> parse_message(std::string_view bytes, Framing framing) {
+  ParsedMessage parsed;
+  if (auto e = parse_message_into(bytes, parsed, framing)) return *e;
+  return parsed.to_message();
 }
 
 }  // namespace siplab::sip

@@ -127,9 +127,8 @@ bool valid_component(std::string_view s, uint16_t allowed) {
   return !percent || syntax::escapes_ok(s);
 }
 
-// Parses after "sip:"/"sips:"; with out == nullptr it only checks syntax
-// (the parser's allocation-free path).
-std::optional<ParseError> parse_sip_uri(std::string_view text, std::size_t rest_at, Uri* out) {
+// Parses after "sip:"/"sips:"; with out == nullptr it only checks syntax.
+std::optional<ParseError> parse_sip_uri(std::string_view text, std::size_t rest_at, UriView* out) {
   std::string_view rest = text.substr(rest_at);
   std::size_t base = rest_at;
   // '@' cannot appear unescaped in host, params or headers, so the first
@@ -141,12 +140,12 @@ std::optional<ParseError> parse_sip_uri(std::string_view text, std::size_t rest_
     std::string_view user = userinfo.substr(0, colon);
     if (user.empty()) return err(base, "empty user part in SIP URI");
     if (!valid_component(user, syntax::kUserUnreserved)) return err(base, "invalid character or escape in URI user part");
-    if (out) out->user.assign(user);
+    if (out) out->user = user;
     if (colon != std::string_view::npos) {
       std::string_view password = userinfo.substr(colon + 1);
       if (!valid_component(password, syntax::kPasswordExtra))
         return err(base + colon + 1, "invalid character or escape in URI password");
-      if (out) out->password.emplace(password);
+      if (out) out->password = password;
     }
     base += at + 1;
     rest = rest.substr(at + 1);
@@ -155,7 +154,7 @@ std::optional<ParseError> parse_sip_uri(std::string_view text, std::size_t rest_
   auto hp = internal::parse_hostport(rest.substr(0, hp_end));
   if (!hp) return err(base + hp.error().offset, hp.error().reason);
   if (out) {
-    out->host.assign(hp->host);
+    out->host = hp->host;
     out->host_kind = hp->kind;
     out->port = hp->port;
   }
@@ -170,20 +169,15 @@ std::optional<ParseError> parse_sip_uri(std::string_view text, std::size_t rest_
     std::string_view name = param.substr(0, eq);
     if (name.empty()) return err(base + start, "empty URI parameter");
     if (!valid_component(name, syntax::kParamUnreserved)) return err(base + start, "invalid character in URI parameter name");
-    std::optional<std::string_view> value;
     if (eq != std::string_view::npos) {
-      value = param.substr(eq + 1);
-      if (value->empty()) return err(base + start + eq + 1, "empty URI parameter value");
-      if (!valid_component(*value, syntax::kParamUnreserved))
+      std::string_view value = param.substr(eq + 1);
+      if (value.empty()) return err(base + start + eq + 1, "empty URI parameter value");
+      if (!valid_component(value, syntax::kParamUnreserved))
         return err(base + start + eq + 1, "invalid character in URI parameter value");
-    }
-    if (out) {
-      Param& p = out->params.emplace_back();
-      p.name.assign(name);
-      if (value) p.value.emplace(*value);
     }
     i = end;
   }
+  if (out) out->params = ParamsView{rest.substr(hp_end, i - hp_end), false};
   if (i < rest.size()) {  // rest[i] == '?'
     std::size_t pos = i + 1;
     while (true) {
@@ -195,10 +189,10 @@ std::optional<ParseError> parse_sip_uri(std::string_view text, std::size_t rest_
       std::string_view name = h.substr(0, eq), value = h.substr(eq + 1);
       if (!valid_component(name, syntax::kHnvUnreserved) || !valid_component(value, syntax::kHnvUnreserved))
         return err(base + pos, "invalid character in URI header");
-      if (out) out->headers.push_back(UriHeader{std::string(name), std::string(value)});
       if (end == rest.size()) break;
       pos = end + 1;
     }
+    if (out) out->headers = rest.substr(i + 1);
   }
   return std::nullopt;
 }
@@ -252,14 +246,7 @@ Expected<HostPort> parse_hostport(std::string_view text) {
   return hp;
 }
 
-std::optional<ParseError> parse_header_params(std::string_view s, std::size_t i, ParamList* out, ParamCheck check) {
-  if (out) {
-    // One allocation for the list: each parameter starts with ';' (quoted
-    // values may hold more, so this is an upper bound).
-    std::size_t semis = 0;
-    for (std::size_t k = i; k < s.size(); ++k) semis += s[k] == ';';
-    if (semis > 1) out->reserve(out->size() + semis);
-  }
+std::optional<ParseError> parse_header_params(std::string_view s, std::size_t i, ParamCheck check) {
   while (true) {
     i = syntax::skip_ws(s, i);
     if (i >= s.size()) return std::nullopt;
@@ -293,11 +280,6 @@ std::optional<ParseError> parse_header_params(std::string_view s, std::size_t i,
     }
     if (check != nullptr)
       if (const char* why = check(name, value)) return err(name_start, why);
-    if (out) {
-      Param& p = out->emplace_back();
-      p.name.assign(name);
-      if (value) p.value.emplace(*value);
-    }
   }
 }
 
@@ -315,7 +297,8 @@ void append_host(std::string& out, std::string_view host, HostKind kind) {
 
 namespace internal {
 
-std::optional<ParseError> parse_uri_into(std::string_view text, Uri* out) {
+std::optional<ParseError> parse_uri_into(std::string_view text, UriView* out) {
+  if (out) *out = UriView{};
   std::size_t colon = text.find(':');
   if (colon == std::string_view::npos || colon == 0) return err(0, "URI has no scheme");
   std::string_view scheme = text.substr(0, colon);
@@ -323,7 +306,7 @@ std::optional<ParseError> parse_uri_into(std::string_view text, Uri* out) {
     return err(0, "URI scheme must start with a letter");
   for (char c : scheme)
     if (!is(c, syntax::kSchemeChar)) return err(0, "invalid character in URI scheme");
-  if (out) out->scheme_text.assign(scheme);
+  if (out) out->scheme_text = scheme;
   if (iequals(scheme, "sip") || iequals(scheme, "sips")) {
     if (out) out->scheme = scheme.size() == 3 ? UriScheme::Sip : UriScheme::Sips;
     return parse_sip_uri(text, colon + 1, out);
@@ -337,7 +320,7 @@ std::optional<ParseError> parse_uri_into(std::string_view text, Uri* out) {
   }
   if (out) {
     out->scheme = UriScheme::Other;
-    out->opaque.assign(opaque);
+    out->opaque = opaque;
   }
   return std::nullopt;
 }
@@ -345,8 +328,31 @@ std::optional<ParseError> parse_uri_into(std::string_view text, Uri* out) {
 }  // namespace internal
 
 Expected<Uri> parse_uri(std::string_view text) {
+  UriView view;
+  if (auto e = internal::parse_uri_into(text, &view)) return *e;
+  return view.to_uri();
+}
+
+Uri UriView::to_uri() const {
   Uri uri;
-  if (auto e = internal::parse_uri_into(text, &uri)) return *e;
+  uri.scheme = scheme;
+  uri.scheme_text.assign(scheme_text);
+  uri.opaque.assign(opaque);
+  uri.user.assign(user);
+  if (password) uri.password.emplace(*password);
+  uri.host.assign(host);
+  uri.host_kind = host_kind;
+  uri.port = port;
+  if (!params.empty()) uri.params = params.to_list();
+  // headers = hname "=" hvalue *( "&" hname "=" hvalue ), checked already.
+  for (std::size_t pos = 0; pos < headers.size();) {
+    std::size_t end = headers.find('&', pos);
+    if (end == std::string_view::npos) end = headers.size();
+    std::string_view h = headers.substr(pos, end - pos);
+    std::size_t eq = h.find('=');
+    uri.headers.push_back(UriHeader{std::string(h.substr(0, eq)), std::string(h.substr(eq + 1))});
+    pos = end + 1;
+  }
   return uri;
 }
 

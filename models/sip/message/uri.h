@@ -69,6 +69,30 @@ struct Uri {
   friend bool operator==(const Uri&, const Uri&) = default;
 };
 
+// A parsed URI as views into the text it was parsed from (the zero-copy
+// form a ParsedMessage keeps): every component in its wire (escaped) form,
+// exactly what Uri would hold.  Valid only while that text lives.
+struct UriView {
+  UriScheme scheme = UriScheme::Sip;
+  std::string_view scheme_text;
+  std::string_view opaque;  // other schemes: everything after "scheme:"
+  std::string_view user;
+  std::optional<std::string_view> password;
+  std::string_view host;  // IPv6 without brackets
+  HostKind host_kind = HostKind::Name;
+  std::optional<uint16_t> port;
+  ParamsView params{{}, false};  // uri-parameters, ";a=b;lr"
+  std::string_view headers;      // after '?': "h1=v1&h2=v2"; empty when none
+
+  bool is_sip_or_sips() const { return scheme != UriScheme::Other; }
+  std::optional<std::string_view> transport() const { return params.value("transport"); }
+  std::optional<std::string_view> maddr() const { return params.value("maddr"); }
+  bool lr() const { return params.has("lr"); }
+  uint16_t port_or_default() const { return port ? *port : scheme == UriScheme::Sips ? 5061 : 5060; }
+  // The owning form (allocates).
+  Uri to_uri() const;
+};
+
 // Parses an absolute URI.  sip:/sips: get the full §25.1 SIP-URI grammar;
 // other schemes must be `scheme ":" 1*uric-ish` (no whitespace, no <>).
 // Errors carry the byte offset within `text`.
