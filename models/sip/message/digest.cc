@@ -48,13 +48,11 @@ bool is_token(std::string_view s) {
   return true;
 }
 
-bool is_hex(char c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
+bool is_hex(char c) { return syntax::is_hex(c); }
 
 bool is_hex_string(std::string_view s) {
   for (char c : s)
-    if (!is_hex(c)) return false;
+    if (!syntax::is(c, syntax::kHexDigit)) return false;
   return true;
 }
 
@@ -109,8 +107,13 @@ class Scanner {
   char peek() const { return text_[pos_]; }
   std::string_view text() const { return text_; }
 
+  // The scanning loops work on locals: through `this` the compiler would
+  // reload pos_ and text_ on every byte.
   void skip_lws() {
-    while (pos_ < text_.size() && is_lws(text_[pos_])) ++pos_;
+    std::size_t p = pos_;
+    const std::string_view t = text_;
+    while (p < t.size() && is_lws(t[p])) ++p;
+    pos_ = p;
   }
 
   // Length of a fold "CRLF 1*WSP" (or "LF 1*WSP") starting at `at`; 0 when
@@ -127,8 +130,11 @@ class Scanner {
 
   std::string_view read_token() {
     const std::size_t start = pos_;
-    while (pos_ < text_.size() && is_token_char(text_[pos_])) ++pos_;
-    return text_.substr(start, pos_ - start);
+    const std::string_view t = text_;
+    std::size_t p = start;
+    while (p < t.size() && is_token_char(t[p])) ++p;
+    pos_ = p;
+    return t.substr(start, p - start);
   }
 
   // At an opening DQUOTE.  RFC 3261 §25.1: quoted-pair = "\" (%x00-09 /
@@ -139,7 +145,10 @@ class Scanner {
     ++pos_;
     escaped = false;
     while (pos_ < text_.size()) {
-      while (pos_ < text_.size() && kPlainQdtext[static_cast<unsigned char>(text_[pos_])]) ++pos_;
+      std::size_t p = pos_;
+      const std::string_view t = text_;
+      while (p < t.size() && kPlainQdtext[static_cast<unsigned char>(t[p])]) ++p;
+      pos_ = p;
       if (pos_ >= text_.size()) break;
       const char c = text_[pos_];
       if (c == '"') {

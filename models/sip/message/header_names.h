@@ -69,9 +69,9 @@ enum class HeaderId : uint8_t {
 
 // Maps a header name as written (any case, compact or long form) to its id.
 HeaderId header_id(std::string_view name);
-// The same, eight bytes at a time: the caller guarantees that the bytes up
-// to name.data() + name.size() rounded up to a multiple of 8 are readable
-// (the parser's buffer has that slack).
+// The same, eight bytes at a time, for a name the caller has checked to be
+// a token (§25.1) and whose bytes up to name.data() + name.size() rounded
+// up to a multiple of 8 are readable (the parser's buffer has that slack).
 HeaderId header_id_padded(std::string_view name);
 // The canonical long spelling ("Call-ID", "WWW-Authenticate" ...); empty for Other.
 std::string_view canonical_name(HeaderId id);

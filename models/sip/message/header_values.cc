@@ -110,18 +110,34 @@ bool is_ip_address(std::string_view v) {
 
 // via-params with a defined syntax (§20.42, RFC 3581).
 const char* check_via_param(std::string_view name, std::optional<std::string_view> value) {
-  if (iequals(name, "branch")) {
-    if (!value || value->front() == '"') return "Via branch must be a token";
-  } else if (iequals(name, "received")) {
-    if (!value || !is_ip_address(*value)) return "Via received must be an IP address";
-  } else if (iequals(name, "ttl")) {
-    if (!value || !parse_uint(*value, 255)) return "Via ttl must be 0-255";
-  } else if (iequals(name, "maddr")) {
-    if (!value || !internal::classify_host(*value)) return "Via maddr must be a host";
-  } else if (iequals(name, "rport")) {
-    if (value && !parse_uint(*value, 65535)) return "Via rport must be a port number";
+  // Dispatch on the length first: every Via carries a branch, so this
+  // runs for most parameters the parser sees.
+  switch (name.size()) {
+    case 6:
+      if (iequals(name, "branch")) {
+        if (!value || value->front() == '"') return "Via branch must be a token";
+      }
+      return nullptr;
+    case 8:
+      if (iequals(name, "received")) {
+        if (!value || !is_ip_address(*value)) return "Via received must be an IP address";
+      }
+      return nullptr;
+    case 3:
+      if (iequals(name, "ttl")) {
+        if (!value || !parse_uint(*value, 255)) return "Via ttl must be 0-255";
+      }
+      return nullptr;
+    case 5:
+      if (iequals(name, "maddr")) {
+        if (!value || !internal::classify_host(*value)) return "Via maddr must be a host";
+      } else if (iequals(name, "rport")) {
+        if (value && !parse_uint(*value, 65535)) return "Via rport must be a port number";
+      }
+      return nullptr;
+    default:
+      return nullptr;
   }
-  return nullptr;
 }
 
 }  // namespace
@@ -200,17 +216,20 @@ Via ViaView::to_via() const {
   return via;
 }
 
-std::optional<uint16_t> ViaView::rport() const {
-  auto v = params.value("rport");
+namespace {
+
+// rport value when present with a number (RFC 3581 §4).
+std::optional<uint16_t> rport_of(std::optional<std::string_view> v) {
   if (!v) return std::nullopt;
   auto n = parse_uint(*v, 65535);
   if (!n) return std::nullopt;
   return static_cast<uint16_t>(*n);
 }
 
-std::string ViaView::sent_by() const {
+// "host[:port]", IPv6 bracketed.
+std::string sent_by_of(std::string_view host, HostKind kind, std::optional<uint16_t> port) {
   std::string out;
-  internal::append_host(out, host, host_kind);
+  internal::append_host(out, host, kind);
   if (port) {
     out += ':';
     append_uint(out, *port);
@@ -218,13 +237,12 @@ std::string ViaView::sent_by() const {
   return out;
 }
 
-std::optional<uint16_t> Via::rport() const {
-  auto v = param_value(params, "rport");
-  if (!v) return std::nullopt;
-  auto n = parse_uint(*v, 65535);
-  if (!n) return std::nullopt;
-  return static_cast<uint16_t>(*n);
-}
+}  // namespace
+
+std::optional<uint16_t> ViaView::rport() const { return rport_of(params.value("rport")); }
+std::string ViaView::sent_by() const { return sent_by_of(host, host_kind, port); }
+
+std::optional<uint16_t> Via::rport() const { return rport_of(param_value(params, "rport")); }
 
 void Via::set_rport(std::optional<uint16_t> port) {
   if (port) {
@@ -234,15 +252,7 @@ void Via::set_rport(std::optional<uint16_t> port) {
   }
 }
 
-std::string Via::sent_by() const {
-  std::string out;
-  internal::append_host(out, host, host_kind);
-  if (port) {
-    out += ':';
-    append_uint(out, *port);
-  }
-  return out;
-}
+std::string Via::sent_by() const { return sent_by_of(host, host_kind, port); }
 
 void Via::append_to(std::string& out) const {
   out += protocol_name;

@@ -20,6 +20,8 @@ enum CharClass : uint16_t {
   kHnvUnreserved = 1 << 7,   // [ ] / ? : + $
   kSchemeChar = 1 << 8,      // alphanum + - .
   kHostChar = 1 << 9,        // alphanum - .
+  kHexDigit = 1 << 10,       // 0-9 a-f A-F
+  kTokenOrColon = 1 << 11,   // token chars plus ':' (Via received may be a bare IPv6 address)
 };
 
 constexpr std::array<uint16_t, 256> make_table() {
@@ -37,6 +39,8 @@ constexpr std::array<uint16_t, 256> make_table() {
     if (std::string_view("[]/?:+$").find(static_cast<char>(c)) != std::string_view::npos && c) v |= kHnvUnreserved;
     if (std::string_view("+-.").find(static_cast<char>(c)) != std::string_view::npos && c) v |= kSchemeChar;
     if (std::string_view("-.").find(static_cast<char>(c)) != std::string_view::npos && c) v |= kHostChar;
+    if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')) v |= kHexDigit;
+    if ((v & kToken) != 0 || c == ':') v |= kTokenOrColon;
     t[static_cast<std::size_t>(c)] = v;
   }
   return t;

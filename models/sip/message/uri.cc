@@ -5,6 +5,10 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <cstring>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "models/sip/message/internal.h"
 #include "models/sip/message/syntax.h"
@@ -54,9 +58,7 @@ constexpr std::array<bool, 256> kLabelBytes = make_label_bytes();
 // alphanum / "-", never empty, never start or end with "-", and the last
 // one starts with ALPHA (which tells it from IPv4).  Scanned label by
 // label with a tight inner loop: hosts are checked for every URI and Via.
-bool is_hostname(std::string_view s) {
-  if (!s.empty() && s.back() == '.') s.remove_suffix(1);
-  if (s.empty()) return false;
+bool is_hostname_scalar(std::string_view s) {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   const auto* end = p + s.size();
   const unsigned char* label;
@@ -69,6 +71,72 @@ bool is_hostname(std::string_view s) {
     ++p;
   }
   return (*label >= 'a' && *label <= 'z') || (*label >= 'A' && *label <= 'Z');
+}
+
+#if defined(__SSE2__)
+// The same rules as bit masks over the whole host at once (hosts of up to
+// 64 bytes, i.e. nearly all): SSE2 classifies 16 bytes per step into
+// letter / digit / "." / "-", and the label rules become shifts and ANDs.
+struct HostChunk {
+  uint64_t alpha, alnum, dot, dash;
+};
+
+// Classifies the 16 bytes at p; keeps the top `keep` of them, as bits 0..keep-1.
+HostChunk classify_chunk(const char* p, unsigned keep) {
+  const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  const __m128i lower = _mm_or_si128(v, _mm_set1_epi8(0x20));
+  // Signed compares: bytes >= 0x80 are negative and fall in no range.
+  const __m128i letter = _mm_and_si128(_mm_cmpgt_epi8(lower, _mm_set1_epi8('a' - 1)),
+                                       _mm_cmplt_epi8(lower, _mm_set1_epi8('z' + 1)));
+  const __m128i digit =
+      _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)), _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
+  const unsigned drop = 16 - keep;
+  const auto bits = [drop](__m128i m) {
+    return static_cast<uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(m)) >> drop);
+  };
+  return {bits(letter), bits(_mm_or_si128(letter, digit)), bits(_mm_cmpeq_epi8(v, _mm_set1_epi8('.'))),
+          bits(_mm_cmpeq_epi8(v, _mm_set1_epi8('-')))};
+}
+
+bool is_hostname_simd(std::string_view s) {
+  uint64_t alpha = 0, alnum = 0, dot = 0, dash = 0;
+  auto add = [&](const HostChunk& c, std::size_t at) {
+    alpha |= c.alpha << at;
+    alnum |= c.alnum << at;
+    dot |= c.dot << at;
+    dash |= c.dash << at;
+  };
+  std::size_t i = 0;
+  for (; i + 16 <= s.size(); i += 16) add(classify_chunk(s.data() + i, 16), i);
+  if (const unsigned rest = static_cast<unsigned>(s.size() - i); rest != 0) {
+    if (s.size() >= 16) {
+      // The last 16 bytes of the host, of which the top `rest` are new.
+      add(classify_chunk(s.data() + s.size() - 16, rest), i);
+    } else {
+      alignas(16) char tail[16] = {};
+      std::memcpy(tail + 16 - rest, s.data(), rest);
+      add(classify_chunk(tail, rest), 0);
+    }
+  }
+  const std::size_t n = s.size();
+  const uint64_t used = n == 64 ? ~0ull : (1ull << n) - 1;
+  if ((alnum | dot | dash) != used) return false;       // a byte outside alphanum / "-" / "."
+  const uint64_t first = ((dot << 1) | 1) & used;        // first byte of each label
+  const uint64_t last = (dot >> 1) | (1ull << (n - 1));  // last byte of each label
+  if ((first & (dot | dash)) != 0) return false;          // empty label, or one starting with "-"
+  if ((last & (dot | dash)) != 0) return false;           // one ending with "-" (or empty)
+  const unsigned top = dot == 0 ? 0 : 64 - static_cast<unsigned>(__builtin_clzll(dot));
+  return ((alpha >> top) & 1) != 0;                      // toplabel starts with ALPHA
+}
+#endif
+
+bool is_hostname(std::string_view s) {
+  if (!s.empty() && s.back() == '.') s.remove_suffix(1);
+  if (s.empty()) return false;
+#if defined(__SSE2__)
+  if (s.size() <= 64) return is_hostname_simd(s);
+#endif
+  return is_hostname_scalar(s);
 }
 
 bool is_reserved(char c) { return std::string_view(";/?:@&=+$,").find(c) != std::string_view::npos; }
@@ -271,8 +339,8 @@ std::optional<ParseError> parse_header_params(std::string_view s, std::size_t i,
         j = close + 1;
       } else {
         // Via received may hold a bare IPv6address (§20.42), hence ':'.
-        bool allow_colon = iequals(name, "received");
-        while (j < s.size() && (syntax::is_token(s[j]) || (allow_colon && s[j] == ':'))) ++j;
+        const uint16_t cls = iequals(name, "received") ? syntax::kTokenOrColon : syntax::kToken;
+        while (j < s.size() && syntax::is(s[j], cls)) ++j;
       }
       if (j == value_start) return err(value_start, "empty or invalid parameter value");
       value = s.substr(value_start, j - value_start);

@@ -2,6 +2,11 @@
 // §19.1.4 comparison examples.
 #include <gtest/gtest.h>
 
+#include <cctype>
+#include <string>
+#include <vector>
+
+#include "models/sip/message/internal.h"
 #include "models/sip/message/uri.h"
 
 namespace siplab::sip {
@@ -183,6 +188,70 @@ TEST(Uri, BuildAndSerialize) {
   ASSERT_TRUE(back.ok());
   EXPECT_TRUE(uri_equivalent(*back, u));
   EXPECT_EQ(unescape(back->user), "bob smith");
+}
+
+}  // namespace
+}  // namespace siplab::sip
+
+namespace siplab::sip {
+namespace {
+
+// hostname = *( domainlabel "." ) toplabel [ "." ]; domainlabel = alphanum
+// / alphanum *( alphanum / "-" ) alphanum; toplabel starts with ALPHA
+// (RFC 3261 §25.1), written as plainly as possible to check the parser's
+// word-at-a-time version against.
+bool reference_hostname(std::string s) {
+  if (!s.empty() && s.back() == '.') s.pop_back();
+  if (s.empty()) return false;
+  auto alnum = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) && static_cast<unsigned char>(c) < 0x80; };
+  std::vector<std::string> labels(1);
+  for (char c : s) {
+    if (c == '.') {
+      labels.emplace_back();
+    } else {
+      labels.back() += c;
+    }
+  }
+  for (const std::string& l : labels) {
+    if (l.empty() || !alnum(l.front()) || !alnum(l.back())) return false;
+    for (char c : l)
+      if (!alnum(c) && c != '-') return false;
+  }
+  return std::isalpha(static_cast<unsigned char>(labels.back().front())) != 0;
+}
+
+TEST(Hostname, AgreesWithTheGrammarOnRandomHostsOfEveryLength) {
+  // Deterministic generator (SplitMix64): the same cases on every run.
+  uint64_t state = 42;
+  auto next = [&] {
+    uint64_t z = (state += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+  };
+  const std::string alphabet = "aZq09-..-_\xC3\xA9";
+  std::size_t valid = 0;
+  for (int n = 0; n < 20000; ++n) {
+    std::size_t len = 1 + next() % 80;
+    std::string host;
+    for (std::size_t i = 0; i < len; ++i) {
+      // Mostly letters and digits so that valid hosts are common.
+      uint64_t r = next() % 16;
+      host += r < 12 ? "abcxyzAQ0129"[r] : alphabet[next() % alphabet.size()];
+    }
+    const auto kind = internal::classify_host(host);
+    const bool is_name = kind == HostKind::Name;
+    // classify_host tries IPv4 first; none of these can be IPv4 unless all digits and dots.
+    if (kind == HostKind::IPv4) continue;
+    EXPECT_EQ(is_name, reference_hostname(host)) << "'" << host << "'";
+    valid += is_name;
+  }
+  EXPECT_GT(valid, 1000u);
+  for (const std::string& host : std::vector<std::string>{"a", "a.", "a.b", "1.a", "a.1", "a-b.c", "-a.b", "a-.b", "a..b", ".a", "a.b.", "a.b..",
+                           "x.example.com", std::string(63, 'a') + ".b", std::string(64, 'a'), std::string(65, 'a'),
+                           std::string(70, 'a') + "-.b", std::string(70, 'a') + ".9"}) {
+    EXPECT_EQ(internal::classify_host(host) == HostKind::Name, reference_hostname(host)) << host;
+  }
 }
 
 }  // namespace
