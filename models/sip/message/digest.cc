@@ -12,6 +12,10 @@
 #include "models/sip/message/inline_vector.h"
 #include "models/sip/message/syntax.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace siplab::sip {
 namespace {
 
@@ -40,6 +44,29 @@ constexpr std::array<bool, 256> make_plain_qdtext() {
   return t;
 }
 constexpr std::array<bool, 256> kPlainQdtext = make_plain_qdtext();
+
+// Index of the first byte at or after `from` that is not plain qdtext, or
+// t.size(): sixteen bytes per step with SSE2 (nonces, URIs and responses
+// are long quoted strings).
+std::size_t skip_plain_qdtext(std::string_view t, std::size_t from) {
+  std::size_t p = from;
+#if defined(__SSE2__)
+  const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\'), del = _mm_set1_epi8(0x7f),
+                tab = _mm_set1_epi8('\t'), below_space = _mm_set1_epi8(0x1f);
+  for (; p + 16 <= t.size(); p += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t.data() + p));
+    // Unsigned v <= 0x1F: saturating subtract leaves zero.
+    const __m128i control = _mm_andnot_si128(_mm_cmpeq_epi8(v, tab),
+                                             _mm_cmpeq_epi8(_mm_subs_epu8(v, below_space), _mm_setzero_si128()));
+    const __m128i stop = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
+                                      _mm_or_si128(_mm_cmpeq_epi8(v, del), control));
+    const int hits = _mm_movemask_epi8(stop);
+    if (hits != 0) return p + static_cast<std::size_t>(__builtin_ctz(static_cast<unsigned>(hits)));
+  }
+#endif
+  while (p < t.size() && kPlainQdtext[static_cast<unsigned char>(t[p])]) ++p;
+  return p;
+}
 
 bool is_token(std::string_view s) {
   if (s.empty()) return false;
@@ -145,10 +172,7 @@ class Scanner {
     ++pos_;
     escaped = false;
     while (pos_ < text_.size()) {
-      std::size_t p = pos_;
-      const std::string_view t = text_;
-      while (p < t.size() && kPlainQdtext[static_cast<unsigned char>(t[p])]) ++p;
-      pos_ = p;
+      pos_ = skip_plain_qdtext(text_, pos_);
       if (pos_ >= text_.size()) break;
       const char c = text_[pos_];
       if (c == '"') {

@@ -107,6 +107,26 @@ std::optional<ParseError> lift(const Expected<T>& r) {
   return r.error();
 }
 
+// 1*DIGIT not above `max` into the first-row slot `out`; anything unusual
+// (an error, or leading zeros past ten digits) goes through parse_uint so
+// the result and the error text stay the same.
+std::optional<ParseError> number_into(std::string_view value, uint32_t max, std::optional<uint32_t>& out) {
+  uint64_t n = 0;
+  bool ok = !value.empty() && value.size() <= 10;
+  for (std::size_t i = 0; ok && i < value.size(); ++i) {
+    ok = syntax::is_digit(value[i]);
+    n = n * 10 + static_cast<uint64_t>(value[i] - '0');
+  }
+  if (!ok || n > max) {
+    // Over ten digits may still be a small number with leading zeros.
+    auto slow = parse_uint(value, max);
+    if (!slow) return slow.error();
+    n = *slow;
+  }
+  if (!out) out = static_cast<uint32_t>(n);
+  return std::nullopt;
+}
+
 template <typename T>
 std::optional<ParseError> lift_into(const Expected<T>& r, std::optional<T>& out) {
   if (!r) return r.error();
@@ -257,13 +277,13 @@ class ParsedMessageBuilder {
         return std::nullopt;
       }
       case HeaderId::MaxForwards:
-        return lift_into(parse_uint(value, 255), m_.max_forwards_);
+        return number_into(value, 255, m_.max_forwards_);
       case HeaderId::ContentLength:
-        return lift_into(parse_uint(value, 0xFFFFFFFFu), m_.content_length_);
+        return number_into(value, 0xFFFFFFFFu, m_.content_length_);
       case HeaderId::Expires:
-        return lift_into(parse_uint(value, 0xFFFFFFFFu), m_.expires_);
+        return number_into(value, 0xFFFFFFFFu, m_.expires_);
       case HeaderId::MinExpires:
-        return lift_into(parse_uint(value, 0xFFFFFFFFu), m_.min_expires_);
+        return number_into(value, 0xFFFFFFFFu, m_.min_expires_);
       case HeaderId::ContentType: {
         MediaTypeView view;
         if (auto e = internal::parse_media_type_into(value, &view)) return e;
@@ -425,7 +445,9 @@ std::optional<ParseError> parse_message_into(std::string_view input, ParsedMessa
       cseq_value_offset = piece_offset;
       ++cseq_rows;
     } else if (id == HeaderId::ContentLength) {
-      const uint32_t v = *parse_uint(value, 0xFFFFFFFFu);
+      std::optional<uint32_t> row;
+      number_into(value, 0xFFFFFFFFu, row);  // checked by header() above
+      const uint32_t v = *row;
       if (length && *length != v) conflicting = true;
       length = v;
     }

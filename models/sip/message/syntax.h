@@ -6,6 +6,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace siplab::sip::syntax {
 
@@ -74,8 +77,18 @@ inline std::size_t skip_ws(std::string_view s, std::size_t i) {
 }
 // First index >= from holding a or b, or npos.  (string_view::find_first_of
 // runs a memchr per input byte in libstdc++, far too slow for the parser.)
+// Sixteen bytes per step with SSE2: URIs run through it for every row.
 inline std::size_t find_either(std::string_view s, std::size_t from, char a, char b) {
-  for (std::size_t i = from; i < s.size(); ++i)
+  std::size_t i = from;
+#if defined(__SSE2__)
+  const __m128i va = _mm_set1_epi8(a), vb = _mm_set1_epi8(b);
+  for (; i + 16 <= s.size(); i += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
+    const int hits = _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, va), _mm_cmpeq_epi8(v, vb)));
+    if (hits != 0) return i + static_cast<std::size_t>(__builtin_ctz(static_cast<unsigned>(hits)));
+  }
+#endif
+  for (; i < s.size(); ++i)
     if (s[i] == a || s[i] == b) return i;
   return std::string_view::npos;
 }

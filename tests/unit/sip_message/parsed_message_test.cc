@@ -238,6 +238,22 @@ TEST(ParsedMessage, ReportsTheSameErrorAsTheOwningParser) {
   EXPECT_EQ(error->reason, "Via: Via branch must be a token");
 }
 
+TEST(ParsedMessage, ReadsNumbersWithLeadingZerosAndRejectsOverflow) {
+  const std::string head =
+      "OPTIONS sip:a@example.com SIP/2.0\r\nVia: SIP/2.0/UDP h.example.com;branch=z9hG4bK1\r\n"
+      "From: <sip:a@example.com>;tag=1\r\nTo: <sip:b@example.com>\r\nCall-ID: c\r\nCSeq: 1 OPTIONS\r\n";
+  ParsedMessage p;
+  ASSERT_FALSE(parse_message_into(head + "Max-Forwards: 0000000000070\r\nExpires: 4294967295\r\n\r\n", p));
+  EXPECT_EQ(p.max_forwards(), 70u);
+  EXPECT_EQ(p.expires(), 4294967295u);
+  auto error = parse_message_into(head + "Expires: 4294967296\r\n\r\n", p);
+  ASSERT_TRUE(error.has_value());
+  EXPECT_EQ(error->reason, "Expires: number exceeds 4294967295");
+  error = parse_message_into(head + "Max-Forwards: 7a\r\n\r\n", p);
+  ASSERT_TRUE(error.has_value());
+  EXPECT_EQ(error->reason, "Max-Forwards: expected a number");
+}
+
 TEST(ParamsView, WalksHeaderAndUriParametersAsWritten) {
   ParamsView header{" ; a = \"x;y\" ;lr; received=2001:db8::1;B=[2001:db8::2]", true};
   std::vector<std::pair<std::string, std::string>> seen;
