@@ -64,7 +64,7 @@ auto for_each_list_item(std::string_view value, Fn&& fn) -> decltype(fn(value)) 
     return s;
   };
   // Most rows hold one value: without a comma there is nothing to split.
-  if (value.find(',') == std::string_view::npos) return fn(trim(value));
+  if (syntax::find_byte(value, 0, ',') == std::string_view::npos) return fn(trim(value));
   for (std::size_t i = 0; i < value.size(); ++i) {
     char c = value[i];
     if (c == '"') {
@@ -91,7 +91,7 @@ void append_host(std::string& out, std::string_view host, HostKind kind);
 // list headers with it so reading a Via list allocates only the result.
 template <typename Fn>
 void for_each_split_value(std::string_view value, Fn&& fn) {
-  if (value.find(',') == std::string_view::npos) return fn(syntax::trim(value));
+  if (syntax::find_byte(value, 0, ',') == std::string_view::npos) return fn(syntax::trim(value));
   std::size_t start = 0;
   int angle = 0;
   for (std::size_t i = 0; i < value.size(); ++i) {

@@ -31,8 +31,8 @@ std::optional<ParseError> parse_name_addr_into(std::string_view text, NameAddrVi
   } else {
     // Either "*(token LWS) <uri>" or a bare addr-spec.  A '<' before any
     // ';' decides; RFC 4475 §3.1.1.6 accepts a token glued to '<'.
-    std::size_t lt = text.find('<', i);
-    std::size_t semi = text.find(';', i);
+    std::size_t lt = syntax::find_byte(text, i, '<');
+    std::size_t semi = syntax::find_byte(text, i, ';');
     if (lt != std::string_view::npos && (semi == std::string_view::npos || lt < semi)) {
       std::string_view names = syntax::trim(text.substr(i, lt - i));
       std::size_t j = 0;
@@ -55,7 +55,7 @@ std::optional<ParseError> parse_name_addr_into(std::string_view text, NameAddrVi
   if (bracketed) {
     // LAQUOT = SWS "<" and RAQUOT = ">" SWS: no whitespace inside (§25.1,
     // RFC 4475 §3.1.2.14).
-    std::size_t gt = text.find('>', i);
+    std::size_t gt = syntax::find_byte(text, i, '>');
     if (gt == std::string_view::npos) return err(i, "missing '>'");
     uri_start = i + 1;
     uri_end = gt;

@@ -45,6 +45,7 @@ struct HeaderView {
 class ParsedMessage {
  public:
   ParsedMessage() = default;
+  ~ParsedMessage();  // hands the buffer back for the next message
   // Views point into the buffer, which a move keeps; a copy would not.
   ParsedMessage(ParsedMessage&&) noexcept = default;
   ParsedMessage& operator=(ParsedMessage&&) noexcept = default;

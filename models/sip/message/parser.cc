@@ -1,6 +1,10 @@
 #include "models/sip/message/parser.h"
 
 #include <cstring>
+#include <memory>
+#include <tuple>
+#include <utility>
+#include <vector>
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -134,7 +138,39 @@ std::optional<ParseError> lift_into(const Expected<T>& r, std::optional<T>& out)
   return std::nullopt;
 }
 
+// Buffers of parsed messages kept for the next one (per thread), so that
+// parsing every datagram into a fresh ParsedMessage allocates nothing once
+// warm.  Small buffers are rounded up so that any ordinary message fits.
+class BufferPool {
+ public:
+  static constexpr std::size_t kMinSize = 4096, kMaxKept = 8, kMaxSize = 64 * 1024;
+
+  std::pair<std::unique_ptr<char[]>, std::size_t> take(std::size_t need) {
+    for (std::size_t i = free_.size(); i-- > 0;)
+      if (free_[i].second >= need) {
+        auto found = std::move(free_[i]);
+        free_.erase(free_.begin() + static_cast<std::ptrdiff_t>(i));
+        return found;
+      }
+    const std::size_t size = need < kMinSize ? kMinSize : need;
+    return {std::make_unique_for_overwrite<char[]>(size), size};
+  }
+  void give_back(std::unique_ptr<char[]> buffer, std::size_t size) {
+    if (buffer && size <= kMaxSize && free_.size() < kMaxKept) free_.emplace_back(std::move(buffer), size);
+  }
+
+ private:
+  std::vector<std::pair<std::unique_ptr<char[]>, std::size_t>> free_;
+};
+
+BufferPool& buffer_pool() {
+  thread_local BufferPool pool;
+  return pool;
+}
+
 }  // namespace
+
+ParsedMessage::~ParsedMessage() { buffer_pool().give_back(std::move(buffer_), capacity_); }
 
 // Fills a ParsedMessage: the validating pass over the bytes, keeping each
 // typed value it checks.
@@ -149,8 +185,8 @@ class ParsedMessageBuilder {
     // +16: slack for word-at-a-time reads (header_id_padded).
     const std::size_t need = bytes.size() * 2 + 16;
     if (m_.capacity_ < need) {
-      m_.buffer_ = std::make_unique_for_overwrite<char[]>(need);
-      m_.capacity_ = need;
+      buffer_pool().give_back(std::move(m_.buffer_), m_.capacity_);
+      std::tie(m_.buffer_, m_.capacity_) = buffer_pool().take(need);
     }
     if (!bytes.empty()) std::memcpy(m_.buffer_.get(), bytes.data(), bytes.size());
     fold_at_ = bytes.size();
@@ -187,11 +223,11 @@ class ParsedMessageBuilder {
   void used_fold_space(std::size_t n) { fold_at_ += n; }
 
   std::optional<ParseError> request_line(std::string_view line, std::size_t base) {
-    std::size_t sp1 = line.find(' ');
+    std::size_t sp1 = syntax::find_byte(line, 0, ' ');
     std::string_view method = line.substr(0, sp1);
     if (!syntax::all_token(method)) return err(base, "malformed request method");
     if (sp1 == npos) return err(base + line.size(), "request line has no Request-URI");
-    std::size_t sp2 = line.find(' ', sp1 + 1);
+    std::size_t sp2 = syntax::find_byte(line, sp1 + 1, ' ');
     if (sp2 == npos) return err(base + line.size(), "request line has no SIP version");
     std::string_view uri_text = line.substr(sp1 + 1, sp2 - sp1 - 1);
     std::string_view version = line.substr(sp2 + 1);
@@ -359,7 +395,7 @@ std::optional<ParseError> parse_message_into(std::string_view input, ParsedMessa
   if (end == npos) return err(bytes.size(), "start line not terminated by CRLF");
   if (bare_lf) return err(end, "bare LF in start line");
   std::string_view first = bytes.substr(pos, end - pos);
-  std::size_t first_space = first.find(' ');
+  std::size_t first_space = syntax::find_byte(first, 0, ' ');
   std::string_view first_word = first.substr(0, first_space);
   bool is_response = first_word.size() >= 4 && iequals(first_word.substr(0, 4), "SIP/");
   if (auto e = is_response ? b.status_line(first, pos) : b.request_line(first, pos)) return *e;

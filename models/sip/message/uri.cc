@@ -201,10 +201,10 @@ std::optional<ParseError> parse_sip_uri(std::string_view text, std::size_t rest_
   std::size_t base = rest_at;
   // '@' cannot appear unescaped in host, params or headers, so the first
   // one ends the userinfo (whose user part may hold ; ? / , §25.1).
-  std::size_t at = rest.find('@');
+  std::size_t at = syntax::find_byte(rest, 0, '@');
   if (at != std::string_view::npos) {
     std::string_view userinfo = rest.substr(0, at);
-    std::size_t colon = userinfo.find(':');
+    std::size_t colon = syntax::find_byte(userinfo, 0, ':');
     std::string_view user = userinfo.substr(0, colon);
     if (user.empty()) return err(base, "empty user part in SIP URI");
     if (!valid_component(user, syntax::kUserUnreserved)) return err(base, "invalid character or escape in URI user part");
@@ -233,7 +233,7 @@ std::optional<ParseError> parse_sip_uri(std::string_view text, std::size_t rest_
     std::size_t end = syntax::find_either(rest, start, ';', '?');
     if (end == std::string_view::npos) end = rest.size();
     std::string_view param = rest.substr(start, end - start);
-    std::size_t eq = param.find('=');
+    std::size_t eq = syntax::find_byte(param, 0, '=');
     std::string_view name = param.substr(0, eq);
     if (name.empty()) return err(base + start, "empty URI parameter");
     if (!valid_component(name, syntax::kParamUnreserved)) return err(base + start, "invalid character in URI parameter name");
@@ -289,7 +289,7 @@ Expected<HostPort> parse_hostport(std::string_view text) {
     port_at = close + 1;
     if (port_at < text.size() && text[port_at] != ':') return err(port_at, "unexpected text after IPv6 reference");
   } else {
-    port_at = text.find(':');
+    port_at = syntax::find_byte(text, 0, ':');
     hp.host = text.substr(0, port_at);
     if (hp.host.empty()) return err(0, "missing host");
     if (is_ipv4(hp.host)) {
@@ -367,7 +367,7 @@ namespace internal {
 
 std::optional<ParseError> parse_uri_into(std::string_view text, UriView* out) {
   if (out) *out = UriView{};
-  std::size_t colon = text.find(':');
+  std::size_t colon = syntax::find_byte(text, 0, ':');
   if (colon == std::string_view::npos || colon == 0) return err(0, "URI has no scheme");
   std::string_view scheme = text.substr(0, colon);
   if (!((scheme[0] >= 'a' && scheme[0] <= 'z') || (scheme[0] >= 'A' && scheme[0] <= 'Z')))
