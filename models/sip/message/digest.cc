@@ -75,8 +75,6 @@ bool is_token(std::string_view s) {
   return true;
 }
 
-bool is_hex(char c) { return syntax::is_hex(c); }
-
 bool is_hex_string(std::string_view s) {
   for (char c : s)
     if (!syntax::is(c, syntax::kHexDigit)) return false;

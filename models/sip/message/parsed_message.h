@@ -8,7 +8,9 @@
 // Content-Type, Content-Length, Expires, Min-Expires and the Digest
 // credentials) as views into that buffer.  Reading a value afterwards is a
 // field access; nothing is parsed twice and, for a typical message, nothing
-// is allocated (the buffer is reused when the object is parsed into again).
+// is allocated: the typed lists keep their first elements inline, and the
+// buffer is reused when the object is parsed into again or recycled from
+// an earlier ParsedMessage of the same thread.
 //
 // It is read-only.  Message (message.h) is the mutable, owning model:
 // to_message() builds one, and parse_message() is exactly
@@ -96,6 +98,9 @@ class ParsedMessage {
 
  private:
   friend class ParsedMessageBuilder;  // the parser (parser.cc)
+  // At least `need` bytes of buffer, recycled from earlier messages when
+  // possible; the contents are not kept.
+  void reserve_buffer(std::size_t need);
 
   // bytes, then room for the unfolded text of folded rows (which is never
   // longer than the message).

@@ -1,10 +1,6 @@
 #include "models/sip/message/parser.h"
 
 #include <cstring>
-#include <memory>
-#include <tuple>
-#include <utility>
-#include <vector>
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -138,39 +134,7 @@ std::optional<ParseError> lift_into(const Expected<T>& r, std::optional<T>& out)
   return std::nullopt;
 }
 
-// Buffers of parsed messages kept for the next one (per thread), so that
-// parsing every datagram into a fresh ParsedMessage allocates nothing once
-// warm.  Small buffers are rounded up so that any ordinary message fits.
-class BufferPool {
- public:
-  static constexpr std::size_t kMinSize = 4096, kMaxKept = 8, kMaxSize = 64 * 1024;
-
-  std::pair<std::unique_ptr<char[]>, std::size_t> take(std::size_t need) {
-    for (std::size_t i = free_.size(); i-- > 0;)
-      if (free_[i].second >= need) {
-        auto found = std::move(free_[i]);
-        free_.erase(free_.begin() + static_cast<std::ptrdiff_t>(i));
-        return found;
-      }
-    const std::size_t size = need < kMinSize ? kMinSize : need;
-    return {std::make_unique_for_overwrite<char[]>(size), size};
-  }
-  void give_back(std::unique_ptr<char[]> buffer, std::size_t size) {
-    if (buffer && size <= kMaxSize && free_.size() < kMaxKept) free_.emplace_back(std::move(buffer), size);
-  }
-
- private:
-  std::vector<std::pair<std::unique_ptr<char[]>, std::size_t>> free_;
-};
-
-BufferPool& buffer_pool() {
-  thread_local BufferPool pool;
-  return pool;
-}
-
 }  // namespace
-
-ParsedMessage::~ParsedMessage() { buffer_pool().give_back(std::move(buffer_), capacity_); }
 
 // Fills a ParsedMessage: the validating pass over the bytes, keeping each
 // typed value it checks.
@@ -184,10 +148,7 @@ class ParsedMessageBuilder {
   std::string_view adopt(std::string_view bytes) {
     // +16: slack for word-at-a-time reads (header_id_padded).
     const std::size_t need = bytes.size() * 2 + 16;
-    if (m_.capacity_ < need) {
-      buffer_pool().give_back(std::move(m_.buffer_), m_.capacity_);
-      std::tie(m_.buffer_, m_.capacity_) = buffer_pool().take(need);
-    }
+    m_.reserve_buffer(need);
     if (!bytes.empty()) std::memcpy(m_.buffer_.get(), bytes.data(), bytes.size());
     fold_at_ = bytes.size();
     m_.is_request_ = true;
@@ -513,16 +474,6 @@ std::optional<ParseError> parse_message_into(std::string_view input, ParsedMessa
                    std::string(m.method()),
                known_method(m.method()) ? 400 : 501);
   return std::nullopt;
-}
-
-Message ParsedMessage::to_message() const {
-  Message m = is_request_ ? Message::request(method_, request_uri_.to_uri()) : Message::response(status_code_, reason_);
-  m.set_version(version_);
-  std::vector<Header>& rows = m.mutable_headers();
-  rows.reserve(headers_.size());
-  for (const HeaderView& h : headers_) rows.emplace_back(h.id, h.name, h.value);
-  m.set_body_raw(std::string(body_));
-  return m;
 }
 
 Expected<Message> parse_message(std::string_view bytes, Framing framing) {

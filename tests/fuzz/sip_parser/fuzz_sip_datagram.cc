@@ -6,14 +6,20 @@
 //  - Every typed accessor, receiver validation, the response builder and the
 //    Digest parser run on the parsed message (they must not crash on
 //    anything parse accepted), and parsed Digest values round-trip too.
+//  - The zero-copy model (parse_message_into into a reused ParsedMessage)
+//    accepts exactly the same inputs with the same error, and each of its
+//    typed values converts to what Message's accessors give.
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <span>
 #include <string_view>
+#include <vector>
 
 #include "models/sip/message/digest.h"
 #include "models/sip/message/message.h"
+#include "models/sip/message/parsed_message.h"
 #include "models/sip/message/parser.h"
 #include "models/sip/message/serializer.h"
 #include "models/sip/message/validation.h"
@@ -92,17 +98,63 @@ void exercise_digest(const Message& m) {
   credentials(m.proxy_authorization());
 }
 
+template <typename View, typename Owned, typename Convert>
+bool same_list(std::span<const View> views, const std::vector<Owned>& owned, Convert convert) {
+  if (views.size() != owned.size()) return false;
+  for (std::size_t i = 0; i < views.size(); ++i)
+    if (!(convert(views[i]) == owned[i])) return false;
+  return true;
+}
+
+void check_zero_copy_model(const ParsedMessage& p, const Message& m, std::string_view input) {
+  auto na = [](const NameAddrView& v) { return v.to_name_addr(); };
+  if (!(p.to_message() == m)) fail("ParsedMessage::to_message differs from parse_message", input);
+  if (!same_list(p.vias(), m.vias(), [](const ViaView& v) { return v.to_via(); })) fail("Via views differ", input);
+  if ((p.from() != nullptr) != m.from().has_value() || (p.from() && !(p.from()->to_name_addr() == *m.from())))
+    fail("From view differs", input);
+  if ((p.to() != nullptr) != m.to().has_value() || (p.to() && !(p.to()->to_name_addr() == *m.to())))
+    fail("To view differs", input);
+  if (p.call_id() != m.call_id()) fail("Call-ID view differs", input);
+  if (p.cseq().has_value() != m.cseq().has_value() || (p.cseq() && !(p.cseq()->to_cseq() == *m.cseq())))
+    fail("CSeq view differs", input);
+  const ContactList contacts = m.contacts();
+  if (p.contact_star() != contacts.star || !same_list(p.contacts(), contacts.contacts, na))
+    fail("Contact views differ", input);
+  if (!same_list(p.routes(), m.routes(), na) || !same_list(p.record_routes(), m.record_routes(), na))
+    fail("Route views differ", input);
+  if (p.max_forwards() != m.max_forwards() || p.content_length() != m.content_length() ||
+      p.expires() != m.expires() || p.min_expires() != m.min_expires())
+    fail("number views differ", input);
+  auto ct = m.content_type();
+  if (p.content_type().has_value() != ct.has_value() || (ct && !(p.content_type()->to_media_type() == *ct)))
+    fail("Content-Type view differs", input);
+  std::size_t valid = 0;
+  for (std::string_view row : m.authorization()) {
+    auto owned = parse_credentials(row);
+    if (!owned) continue;
+    if (valid >= p.authorization().size() || !(p.authorization()[valid].to_credentials() == *owned))
+      fail("Authorization view differs", input);
+    ++valid;
+  }
+  if (valid != p.authorization().size()) fail("Authorization view count differs", input);
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view input(reinterpret_cast<const char*>(data), size);
   auto parsed = parse_message(input, Framing::Datagram);
+  static ParsedMessage reused;  // reuse across inputs, as a transport does
+  auto error = parse_message_into(input, reused, Framing::Datagram);
+  if (parsed.ok() == error.has_value()) fail("parse_message_into and parse_message disagree", input);
   if (!parsed) {
     if (parsed.error().offset > size) fail("error offset beyond the input", parsed.error().reason);
+    if (!(*error == parsed.error())) fail("parse_message_into gives another error", input);
     (void)rejection_for(parsed.error());
     return 0;
   }
   const Message& m = parsed.value();
+  check_zero_copy_model(reused, m, input);
   const std::string text = serialize(m);
   auto again = parse_message(text, Framing::Datagram);
   if (!again) {

@@ -61,10 +61,14 @@ void expect_same_model(const ParsedMessage& p, const Message& m, const std::stri
     EXPECT_EQ(p.from()->tag(), m.from()->tag());
   }
   ASSERT_EQ(p.to() != nullptr, m.to().has_value());
-  if (p.to()) EXPECT_EQ(p.to()->to_name_addr(), *m.to());
+  if (p.to()) {
+    EXPECT_EQ(p.to()->to_name_addr(), *m.to());
+  }
   EXPECT_EQ(p.call_id(), m.call_id());
   ASSERT_EQ(p.cseq().has_value(), m.cseq().has_value());
-  if (p.cseq()) EXPECT_EQ(p.cseq()->to_cseq(), *m.cseq());
+  if (p.cseq()) {
+    EXPECT_EQ(p.cseq()->to_cseq(), *m.cseq());
+  }
   EXPECT_EQ(p.contact_star(), m.contacts().star);
   EXPECT_EQ(convert_all(p.contacts(), to_na), m.contacts().contacts);
   for (std::size_t i = 0; i < p.contacts().size(); ++i)
@@ -76,7 +80,9 @@ void expect_same_model(const ParsedMessage& p, const Message& m, const std::stri
   EXPECT_EQ(p.expires(), m.expires());
   EXPECT_EQ(p.min_expires(), m.min_expires());
   ASSERT_EQ(p.content_type().has_value(), m.content_type().has_value());
-  if (p.content_type()) EXPECT_EQ(p.content_type()->to_media_type(), *m.content_type());
+  if (p.content_type()) {
+    EXPECT_EQ(p.content_type()->to_media_type(), *m.content_type());
+  }
   // Credentials: the valid ones in order, the others counted.
   std::size_t valid = 0, malformed = 0;
   for (std::string_view row : m.authorization()) {

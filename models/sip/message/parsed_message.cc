@@ -1,0 +1,61 @@
+#include "models/sip/message/parsed_message.h"
+
+#include <memory>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+namespace siplab::sip {
+namespace {
+
+// Buffers of parsed messages kept for the next one (per thread), so that
+// parsing every datagram into a fresh ParsedMessage allocates nothing once
+// warm.  Small buffers are rounded up so that any ordinary message fits.
+class BufferPool {
+ public:
+  static constexpr std::size_t kMinSize = 4096, kMaxKept = 8, kMaxSize = 64 * 1024;
+
+  std::pair<std::unique_ptr<char[]>, std::size_t> take(std::size_t need) {
+    for (std::size_t i = free_.size(); i-- > 0;)
+      if (free_[i].second >= need) {
+        auto found = std::move(free_[i]);
+        free_.erase(free_.begin() + static_cast<std::ptrdiff_t>(i));
+        return found;
+      }
+    const std::size_t size = need < kMinSize ? kMinSize : need;
+    return {std::make_unique_for_overwrite<char[]>(size), size};
+  }
+  void give_back(std::unique_ptr<char[]> buffer, std::size_t size) {
+    if (buffer && size <= kMaxSize && free_.size() < kMaxKept) free_.emplace_back(std::move(buffer), size);
+  }
+
+ private:
+  std::vector<std::pair<std::unique_ptr<char[]>, std::size_t>> free_;
+};
+
+BufferPool& buffer_pool() {
+  thread_local BufferPool pool;
+  return pool;
+}
+
+}  // namespace
+
+ParsedMessage::~ParsedMessage() { buffer_pool().give_back(std::move(buffer_), capacity_); }
+
+void ParsedMessage::reserve_buffer(std::size_t need) {
+  if (capacity_ >= need) return;
+  buffer_pool().give_back(std::move(buffer_), capacity_);
+  std::tie(buffer_, capacity_) = buffer_pool().take(need);
+}
+
+Message ParsedMessage::to_message() const {
+  Message m = is_request_ ? Message::request(method_, request_uri_.to_uri()) : Message::response(status_code_, reason_);
+  m.set_version(version_);
+  std::vector<Header>& rows = m.mutable_headers();
+  rows.reserve(headers_.size());
+  for (const HeaderView& h : headers_) rows.emplace_back(h.id, h.name, h.value);
+  m.set_body_raw(std::string(body_));
+  return m;
+}
+
+}  // namespace siplab::sip
