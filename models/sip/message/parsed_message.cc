@@ -48,6 +48,20 @@ void ParsedMessage::reserve_buffer(std::size_t need) {
   std::tie(buffer_, capacity_) = buffer_pool().take(need);
 }
 
+std::optional<std::string_view> ParsedMessage::header(HeaderId id) const {
+  for (const HeaderView& h : headers_)
+    if (h.id == id) return h.value;
+  return std::nullopt;
+}
+
+std::optional<std::string_view> ParsedMessage::header(std::string_view name) const {
+  const HeaderId id = header_id(name);
+  if (id != HeaderId::Other) return header(id);
+  for (const HeaderView& h : headers_)
+    if (h.id == HeaderId::Other && iequals(h.name, name)) return h.value;
+  return std::nullopt;
+}
+
 Message ParsedMessage::to_message() const {
   Message m = is_request_ ? Message::request(method_, request_uri_.to_uri()) : Message::response(status_code_, reason_);
   m.set_version(version_);

@@ -65,6 +65,10 @@ class ParsedMessage {
 
   // ---- every row, in order ----
   std::span<const HeaderView> headers() const { return headers_.span(); }
+  // First row's value: known headers by id (any spelling, compact forms
+  // included), others by case-insensitive name.
+  std::optional<std::string_view> header(HeaderId id) const;
+  std::optional<std::string_view> header(std::string_view name) const;
 
   // ---- typed values (first row's value for single-valued headers) ----
   std::span<const ViaView> vias() const { return vias_.span(); }

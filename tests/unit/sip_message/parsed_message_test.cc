@@ -184,6 +184,10 @@ TEST(ParsedMessage, KeepsEveryTypedValueAsAViewIntoItsOwnBuffer) {
   EXPECT_FALSE(moved.contacts()[1].angle_brackets);
   EXPECT_EQ(moved.contacts()[1].expires(), 120u);
   EXPECT_EQ(moved.max_forwards(), 70u);
+  EXPECT_EQ(moved.header(HeaderId::CallId), "1j9FpLxk3uxtm8tn@biloxi.example.com");
+  EXPECT_EQ(moved.header("i"), "1j9FpLxk3uxtm8tn@biloxi.example.com");  // compact form of Call-ID
+  EXPECT_EQ(moved.header("proxy-AUTHORIZATION"), "Digest realm=\"x\"");
+  EXPECT_EQ(moved.header("X-Missing"), std::nullopt);
   EXPECT_EQ(moved.expires(), 3600u);
   EXPECT_EQ(moved.content_length(), 4u);
   EXPECT_TRUE(moved.content_type()->matches("APPLICATION", "SDP"));
@@ -222,6 +226,7 @@ TEST(ParsedMessage, SpillsPastItsInlineCapacityWithoutLosingOrder) {
   for (int i = 0; i < 9; ++i) EXPECT_EQ(p.vias()[i].branch(), "z9hG4bK" + std::to_string(i));
   ASSERT_EQ(p.headers().size(), 43u);
   EXPECT_EQ(p.headers()[9 + 29].name, "X-H29");
+  EXPECT_EQ(p.header("x-h29"), "v");
   // Parsing a small message into the same object forgets the big one.
   ASSERT_FALSE(parse_message_into("SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP x.example.com;branch=z9hG4bKz\r\n"
                                   "From: <sip:a@example.com>;tag=1\r\nTo: <sip:b@example.com>\r\nCall-ID: c\r\n"
