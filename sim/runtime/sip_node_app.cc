@@ -102,8 +102,12 @@ void SipNodeApp::drain() {
       forget(*closed);
       socket->Close();
     }
-    while (auto trace = node_->poll_trace())
-      if (trace_sink_) trace_sink_(*trace);
+    if (trace_sink_) {
+      node_->drain_traces(trace_sink_);
+    } else {
+      while (node_->poll_trace()) {
+      }
+    }
     if (failed_while_draining_.empty()) break;
     // Stream sends that failed inside the drain: report them now, outside
     // the core's own output loop (RFC 3261 §18.4: a transport error reaches
@@ -179,20 +183,34 @@ void SipNodeApp::flush(sip::ConnectionId, Connection& c) {
 }
 
 void SipNodeApp::rearm_timer() {
+  // One pending ns-3 event per node, at or before the core's earliest
+  // deadline.  It is only moved when the deadline moves EARLIER: a deadline
+  // that moves later (the earliest timer was cancelled, as when a response
+  // stops Timer E) keeps the event, which then fires early, finds nothing
+  // due and re-arms for the real deadline.  A steady stream of transactions
+  // would otherwise cancel and re-schedule an ns-3 event on every response.
   const std::optional<Instant> due = node_->poll_timeout();
-  if (due == armed_for_ && (!due || timer_.IsRunning())) return;
+  if (!due) return;  // a pending event stays; it finds nothing due
+  if (armed_for_ && *armed_for_ <= *due && timer_.IsRunning()) return;
   timer_.Cancel();
   armed_for_ = due;
-  if (!due) return;
   const int64_t delay = std::max<int64_t>(0, (*due - now()).count());
   timer_ = ns3::Simulator::Schedule(ns3::NanoSeconds(delay), &SipNodeApp::on_timer, this);
 }
 
 void SipNodeApp::on_timer() {
   armed_for_.reset();
-  ++counters_.timer_events;
-  node_->handle_timeout(now());
-  drain();
+  // Only a deadline that is really due reaches the core (the event may be
+  // one kept for a deadline that has since moved later, see rearm_timer).
+  const std::optional<Instant> due = node_->poll_timeout();
+  const Instant t = now();
+  if (due && *due <= t) {
+    ++counters_.timer_events;
+    node_->handle_timeout(t);
+    drain();
+  } else {
+    rearm_timer();
+  }
 }
 
 // ---------------------------------------------------------------- inputs

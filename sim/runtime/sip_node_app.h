@@ -3,8 +3,9 @@
 // node's stub resolver), a TCP listener on node address:5060 plus outgoing
 // TCP connections for the stack's open_connection transmits.  The ns-3
 // Simulator is the clock (every input carries Simulator::Now()) and the
-// timer service: ONE scheduled event, re-armed to poll_timeout() after
-// every input (DESIGN.md, sans-IO contract).  Nothing here reads the wall
+// timer service: at most ONE scheduled event, moved only when
+// poll_timeout() moves earlier than it (DESIGN.md, sans-IO contract; see
+// rearm_timer).  Nothing here reads the wall
 // clock or draws randomness: the Random and the TransactionUser are given.
 #pragma once
 
@@ -32,7 +33,7 @@ struct SipNodeAppCounters {
   uint64_t connections_opened = 0;    // outgoing connects started
   uint64_t connections_accepted = 0;  // incoming accepted
   uint64_t connections_failed = 0;    // connect or send failures reported to the core
-  uint64_t timer_events = 0;          // handle_timeout calls
+  uint64_t timer_events = 0;          // handle_timeout calls (deadlines that were due)
 };
 
 class SipNodeApp : public ns3::Application {
@@ -107,7 +108,7 @@ class SipNodeApp : public ns3::Application {
   std::vector<sip::ConnectionId> failed_while_draining_;
 
   ns3::EventId timer_;
-  std::optional<Instant> armed_for_;
+  std::optional<Instant> armed_for_;  // when timer_ fires (unset: no event pending)
   bool started_ = false;
   bool draining_ = false;
   std::vector<Command> early_commands_;

@@ -28,6 +28,8 @@ class Failover {
   // target, or nullptr when the list is exhausted.
   const Target* fail_current(TargetFailure failure);
   bool exhausted() const { return next_ >= targets_.size(); }
+  // Targets not yet failed, the current one included.
+  size_t remaining() const { return exhausted() ? 0 : targets_.size() - next_; }
 
   struct Failed {
     Target target;

@@ -79,53 +79,80 @@ std::string Locator::key(std::string_view name, RrType type) {
   return k;
 }
 
-Locator::Locator(LocateRequest request, LocatorConfig config, Random& random)
-    : request_(std::move(request)), config_(std::move(config)), random_(random) {
-  std::string_view text = request_.maddr ? std::string_view(*request_.maddr) : std::string_view(request_.host);
+Locator::Start Locator::decide_start(const LocateRequest& request, const LocatorConfig& config) {
+  Start start;
+  std::string_view text = request.maddr ? std::string_view(*request.maddr) : std::string_view(request.host);
   if (text.size() >= 2 && text.front() == '[' && text.back() == ']') text = text.substr(1, text.size() - 2);
+  start.target = text;
   if (text.empty()) {
-    fail("the URI has no host to locate");
-    return;
+    start.error = "the URI has no host to locate";
+    return start;
   }
-  const std::optional<IpAddress> numeric = IpAddress::parse(text);
-  target_ = absolute(text);
-
-  std::optional<Transport> transport;
-  if (request_.transport) {
+  start.numeric = IpAddress::parse(text);
+  if (request.transport) {
     // §4.1: the transport parameter wins.  In a sips: URI "tcp" means TLS
     // over TCP (RFC 3261 §26.2.2); TLS cannot run over UDP.
-    const std::string& param = *request_.transport;
+    const std::string& param = *request.transport;
     if (dns::names_equal(param, "udp")) {
-      if (request_.secure) { fail("transport=udp cannot carry a sips: URI (TLS needs TCP)"); return; }
-      transport = Transport::Udp;
+      if (request.secure) {
+        start.error = "transport=udp cannot carry a sips: URI (TLS needs TCP)";
+        return start;
+      }
+      start.transport = Transport::Udp;
     } else if (dns::names_equal(param, "tcp")) {
-      transport = request_.secure ? Transport::Tls : Transport::Tcp;
+      start.transport = request.secure ? Transport::Tls : Transport::Tcp;
     } else if (dns::names_equal(param, "tls")) {
-      transport = Transport::Tls;
+      start.transport = Transport::Tls;
     } else if (dns::names_equal(param, "sctp")) {
-      if (request_.secure) { fail("transport=sctp with a sips: URI (TLS over SCTP) is not supported"); return; }
-      transport = Transport::Sctp;
+      if (request.secure) {
+        start.error = "transport=sctp with a sips: URI (TLS over SCTP) is not supported";
+        return start;
+      }
+      start.transport = Transport::Sctp;
     } else {
-      { fail("unknown transport=" + param + " in the URI"); return; }
+      start.error = "unknown transport=" + param + " in the URI";
+      return start;
     }
-    if (!config_.transports.contains(*transport)) {
-      { fail("the URI asks for transport " + transport_token(*transport) +
-                  ", which this client does not support"); return; }
+    if (!config.transports.contains(*start.transport)) {
+      start.error = "the URI asks for transport " + transport_token(*start.transport) +
+                    ", which this client does not support";
+      return start;
     }
-  } else if (numeric || request_.port) {
+  } else if (start.numeric || request.port) {
     // §4.1: numeric TARGET or explicit port → UDP for sip:, TCP (TLS) for sips:.
-    transport = default_transport();
-    if (!transport) {
-      { fail(request_.secure ? "a sips: URI needs TLS, which this client does not support"
-                                  : "this client supports no transport"); return; }
+    start.transport = default_transport(request, config);
+    if (!start.transport) {
+      start.error = request.secure ? "a sips: URI needs TLS, which this client does not support"
+                                   : "this client supports no transport";
+      return start;
     }
   }
+  return start;
+}
 
-  if (numeric) {
+std::optional<Target> Locator::numeric_target(const LocateRequest& request, const LocatorConfig& config) {
+  const Start start = decide_start(request, config);
+  if (!start.error.empty() || !start.numeric) return std::nullopt;
+  // §4.2: a numeric TARGET is used as is.
+  return Target{*start.transport, std::string(start.target),
+                request.port.value_or(default_port(*start.transport)), *start.numeric};
+}
+
+Locator::Locator(LocateRequest request, LocatorConfig config, Random& random)
+    : request_(std::move(request)), config_(std::move(config)), random_(random) {
+  const Start start = decide_start(request_, config_);
+  if (!start.error.empty()) {
+    fail(start.error);
+    return;
+  }
+  target_ = absolute(start.target);
+  const std::optional<Transport> transport = start.transport;
+
+  if (start.numeric) {
     // §4.2: a numeric TARGET is used as is.
     const uint16_t port = request_.port.value_or(default_port(*transport));
-    steps_.push_back("numeric target " + numeric->to_string() + ": no DNS lookup");
-    add_target(*transport, std::string(text), port, *numeric);
+    steps_.push_back("numeric target " + start.numeric->to_string() + ": no DNS lookup");
+    add_target(*transport, std::string(start.target), port, *start.numeric);
     state_ = LocateState::Done;
     return;
   }
@@ -144,15 +171,15 @@ Locator::Locator(LocateRequest request, LocatorConfig config, Random& random)
   advance();
 }
 
-std::optional<Transport> Locator::default_transport() const {
-  if (request_.secure) {
-    if (config_.transports.contains(Transport::Tls)) return Transport::Tls;
+std::optional<Transport> Locator::default_transport(const LocateRequest& request, const LocatorConfig& config) {
+  if (request.secure) {
+    if (config.transports.contains(Transport::Tls)) return Transport::Tls;
     return std::nullopt;
   }
   // UDP first (§4.1); "another transport ... MAY be used" when the client
   // has no UDP.
   for (Transport t : {Transport::Udp, Transport::Tcp, Transport::Tls, Transport::Sctp}) {
-    if (config_.transports.contains(t)) return t;
+    if (config.transports.contains(t)) return t;
   }
   return std::nullopt;
 }
@@ -297,7 +324,7 @@ void Locator::step_naptr() {
       if (request_.secure && t != Transport::Tls) continue;
       if (config_.transports.contains(t)) srv_plans_.push_back(SrvPlan{t, srv_name(t)});
     }
-    fallback_transport_ = default_transport();
+    fallback_transport_ = default_transport(request_, config_);
   }
   stage_ = Stage::Srv;
 }

@@ -64,6 +64,12 @@ class Locator {
   // result for a question that is not outstanding is ignored (returns false).
   bool handle_lookup_result(const dns::LookupResult& result);
 
+  // The whole walk for a numeric TARGET (§4.1, §4.2: no DNS, one target),
+  // without building a Locator: what targets() holds once a Locator for
+  // `request` is Done at once.  nullopt when TARGET is a name or the
+  // request cannot be located (a Locator then says why).
+  static std::optional<Target> numeric_target(const LocateRequest& request, const LocatorConfig& config);
+
   LocateState state() const { return state_; }
   // Ordered targets; complete once state() is Done.
   const std::vector<Target>& targets() const { return targets_; }
@@ -100,7 +106,17 @@ class Locator {
   Knowledge know(const std::string& name, dns::RrType type) const;
   void learn(std::span<const dns::ResourceRecord> records);
   void add_target(Transport transport, const std::string& host, uint16_t port, const IpAddress& address);
-  std::optional<Transport> default_transport() const;
+  // What §4.1 decides before any lookup: TARGET, whether it is numeric,
+  // and the transport when the URI fixes it (transport= parameter, or a
+  // numeric TARGET / explicit port).  `error` set: the walk fails at once.
+  struct Start {
+    std::string_view target;  // into the request (maddr or host), brackets stripped
+    std::optional<IpAddress> numeric;
+    std::optional<Transport> transport;
+    std::string error;
+  };
+  static Start decide_start(const LocateRequest& request, const LocatorConfig& config);
+  static std::optional<Transport> default_transport(const LocateRequest& request, const LocatorConfig& config);
   std::string srv_name(Transport transport) const;
   static std::string key(std::string_view name, dns::RrType type);
 

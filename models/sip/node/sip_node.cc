@@ -121,6 +121,13 @@ RequestHandle SipNode::start(Instant now, Message request, const Uri& next_hop, 
     fail_locally(now, out, 503, "Service Unavailable");
     return handle;
   }
+  // A numeric TARGET needs no DNS (RFC 3263 §4.1, §4.2): no Locator to build.
+  if (auto target = locate::Locator::numeric_target(*where, config_.locator)) {
+    std::vector<locate::Target> targets;
+    targets.push_back(std::move(*target));
+    located(now, out, std::move(targets));
+    return handle;
+  }
   out.locator = std::make_unique<locate::Locator>(std::move(*where), config_.locator, random_);
   advance_location(now, out);
   return handle;
@@ -172,12 +179,12 @@ void SipNode::set_tracing(bool on) {
 void SipNode::advance_location(Instant now, Outgoing& out) {
   for (;;) {
     switch (out.locator->state()) {
-      case locate::LocateState::Done:
-        ++counters_.requests_located;
-        out.failover =
-            std::make_unique<locate::Failover>(order_by_recent_failures(now, out.locator->targets()));
-        send_to_current(now, out);
+      case locate::LocateState::Done: {
+        std::vector<locate::Target> targets = out.locator->targets();
+        out.locator.reset();  // its DNS knowledge is no longer needed
+        located(now, out, std::move(targets));
         return;
+      }
       case locate::LocateState::Failed:
         ++counters_.location_failures;
         fail_locally(now, out, 503, "Service Unavailable");
@@ -198,15 +205,25 @@ void SipNode::advance_location(Instant now, Outgoing& out) {
   }
 }
 
+void SipNode::located(Instant now, Outgoing& out, std::vector<locate::Target> targets) {
+  ++counters_.requests_located;
+  out.failover.emplace(order_by_recent_failures(now, std::move(targets)));
+  send_to_current(now, out);
+}
+
 void SipNode::send_to_current(Instant now, Outgoing& out) {
   while (const locate::Target* target = out.failover->current()) {
     const sip::Target where{target->transport, Endpoint{target->address, target->port}};
     if (out.stateless) {
-      stack_.send_stateless_request(now, out.request, where);
+      stack_.send_stateless_request(now, std::move(out.request), where);
       forget(out.handle);
       return;
     }
-    SendResult sent = stack_.send_request(now, out.request, where);
+    // No target after this one: nothing will send the request again, so
+    // the transaction takes it (send_request_from leaves it here on error,
+    // for the local 503).  Otherwise it gets a copy.
+    SendResult sent = out.failover->remaining() == 1 ? stack_.send_request_from(now, out.request, where)
+                                                     : stack_.send_request(now, out.request, where);
     if (sent.ok()) {
       out.txn = sent.txn;
       by_txn_[sent.txn] = out.handle;

@@ -9,7 +9,6 @@
 // driver which socket to send from.
 #pragma once
 
-#include <deque>
 #include <map>
 #include <tuple>
 #include <memory>
@@ -22,6 +21,7 @@
 #include "models/sip/locate/failover.h"
 #include "models/sip/locate/locator.h"
 #include "models/sip/node/tu.h"
+#include "models/sip/transport/fifo.h"
 #include "models/sip/txn/sip_stack.h"
 
 namespace siplab::sip {
@@ -71,6 +71,13 @@ class SipNode final : private TuContext {
   std::optional<ConnectionId> poll_close() { return stack_.poll_close(); }
   std::optional<Instant> poll_timeout() const;
   std::optional<NodeTrace> poll_trace();
+  // Every queued trace to `sink` (oldest first, as poll_trace() would give
+  // them), read in place rather than moved out one by one.  `sink` must
+  // not call into the node.
+  template <typename F>
+  void drain_traces(F&& sink) {
+    trace_.drain([&sink](const NodeTrace& t) { sink(t); });
+  }
   // Off: the node builds no traces at all (a driver without a trace sink
   // would only throw them away).  On by default.
   void set_tracing(bool on);
@@ -93,11 +100,14 @@ class SipNode final : private TuContext {
  private:
   struct Outgoing {
     RequestHandle handle = kNoRequest;
-    Message request;  // as the TU gave it (no Via of ours)
+    // As the TU gave it (no Via of ours).  Kept while another target may
+    // still need it (§4.3 failover); the transaction to the last target
+    // takes it instead of a copy, leaving it empty here.
+    Message request;
     bool stateless = false;
-    std::unique_ptr<locate::Locator> locator;
+    std::unique_ptr<locate::Locator> locator;  // only while DNS is needed (TARGET is a name)
     std::optional<dns::LookupId> lookup;
-    std::unique_ptr<locate::Failover> failover;
+    std::optional<locate::Failover> failover;  // set once located
     TxnId txn = kNoTxn;
     bool provisional_seen = false;
     bool cancel_wanted = false;
@@ -118,6 +128,8 @@ class SipNode final : private TuContext {
   RequestHandle start(Instant now, Message request, const Uri& next_hop, bool stateless);
   // Drives a request's locator until it needs DNS or is done; sends when done.
   void advance_location(Instant now, Outgoing& out);
+  // The request is located: fail over along `targets`, starting now.
+  void located(Instant now, Outgoing& out, std::vector<locate::Target> targets);
   // Sends to the failover's current target; on an immediate send error moves on.
   void send_to_current(Instant now, Outgoing& out);
   // Delivers a locally made final response (408/487/503) and forgets `out`.
@@ -147,7 +159,7 @@ class SipNode final : private TuContext {
   std::multimap<Instant, TimerCookie> tu_timers_;
   // (transport, address, port) of targets that failed → when.
   std::map<std::tuple<Transport, IpAddress, uint16_t>, Instant> failed_targets_;
-  std::deque<NodeTrace> trace_;
+  Fifo<NodeTrace> trace_;
   bool tracing_ = true;
 };
 

@@ -2,6 +2,7 @@
 // sip.drop trace event carries (trace.jsonl contract).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -19,6 +20,12 @@ struct MessageSummary {
 };
 
 MessageSummary summarize(const Message& message);
+// The pieces summarize() reads without parsing the whole value (for a
+// well-formed value they equal what the typed accessors give):
+// the tag parameter of a From / To value, and the branch parameter of the
+// first via-parm of a Via value (nullopt when absent).
+std::optional<std::string_view> name_addr_tag(std::string_view value);
+std::optional<std::string_view> via_branch(std::string_view value);
 // For bytes that did not parse: the first line (up to CRLF, at most 200
 // bytes) and nothing else.
 MessageSummary summarize_unparsed(std::string_view bytes);

@@ -17,6 +17,16 @@ std::string_view drop_cause_name(DropCause cause) {
   return "";
 }
 
+TransportLayer::TransportLayer(TransportConfig config) : config_(std::move(config)) {
+  for (Transport t : {Transport::Udp, Transport::Tcp, Transport::Tls, Transport::Sctp}) {
+    // make_via() puts branch first and rport after it.
+    Via via = make_via(t, "");
+    via.params.clear();
+    via_prefix_[static_cast<unsigned>(t)] = via.to_string() + ";branch=";
+  }
+  if (config_.request_rport) via_suffix_ = ";rport";
+}
+
 Endpoint TransportLayer::local_endpoint(Transport transport) const {
   return Endpoint{config_.address, is_reliable(transport) ? config_.tcp_port : config_.udp_port};
 }
@@ -47,6 +57,14 @@ Via TransportLayer::make_via(Transport transport, std::string_view branch) const
   via.set_branch(branch);
   if (config_.request_rport) via.params.push_back(Param{"rport", std::nullopt});
   return via;
+}
+
+std::string TransportLayer::via_text(Transport transport, std::string_view branch) const {
+  const std::string& prefix = via_prefix_[static_cast<unsigned>(transport)];
+  std::string text;
+  text.reserve(prefix.size() + branch.size() + via_suffix_.size());
+  text.append(prefix).append(branch).append(via_suffix_);
+  return text;
 }
 
 MessageEvent TransportLayer::make_event(Instant now, MessageAction action, Transport transport,
@@ -116,19 +134,22 @@ static std::string describe(const ParseError& error) {
 
 std::optional<Received> TransportLayer::receive_datagram(Instant now, const Endpoint& from,
                                                          const Endpoint& to, std::string_view bytes) {
-  auto parsed = parse_message(bytes, Framing::Datagram);
-  if (!parsed) {
+  // parse_message() is parse_message_into() + to_message(): the same
+  // message, plus the parsed top Via for the stack (Received::top_via).
+  if (auto error = parse_message_into(bytes, parsed_, Framing::Datagram)) {
     ++counters_.parse_errors;
-    drop_unparsed(now, Transport::Udp, from, to, bytes, DropCause::ParseError, describe(parsed.error()));
+    drop_unparsed(now, Transport::Udp, from, to, bytes, DropCause::ParseError, describe(*error));
     return std::nullopt;
   }
+  Received received{parsed_.to_message(), InboundContext{Transport::Udp, from, to, std::nullopt}, bytes.size(),
+                    parsed_.top_via()};
   ++counters_.received;
   if (tracing_) {
     MessageEvent e = make_event(now, MessageAction::Received, Transport::Udp, from, to, bytes);
-    e.summary = summarize(*parsed);
+    e.summary = summarize(received.message);
     emit(std::move(e));
   }
-  return Received{std::move(*parsed), InboundContext{Transport::Udp, from, to, std::nullopt}, bytes.size()};
+  return received;
 }
 
 bool TransportLayer::receive_stream(Instant now, ConnectionId id, std::string_view bytes,

@@ -6,7 +6,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <optional>
 #include <string>
@@ -16,7 +15,9 @@
 #include "models/common/address.h"
 #include "models/common/time.h"
 #include "models/sip/message/message.h"
+#include "models/sip/message/parsed_message.h"
 #include "models/sip/transport/connection_table.h"
+#include "models/sip/transport/fifo.h"
 #include "models/sip/transport/transmit.h"
 #include "models/sip/transport/transport_events.h"
 
@@ -47,6 +48,12 @@ struct Received {
   Message message;
   InboundContext from;
   std::size_t bytes = 0;
+  // The message's first via-parm as parsed on arrival (views into the
+  // transport layer's parse buffer), so the layers above read branch and
+  // sent-by without parsing the Via again.  Valid until the transport layer
+  // receives the next message; null when unknown (stream messages, which
+  // arrive in batches) or when the message has no Via.
+  const ViaView* top_via = nullptr;
 };
 
 struct TransportCounters {
@@ -59,7 +66,7 @@ struct TransportCounters {
 
 class TransportLayer {
  public:
-  explicit TransportLayer(TransportConfig config) : config_(std::move(config)) {}
+  explicit TransportLayer(TransportConfig config);
 
   const TransportConfig& config() const { return config_; }
   const TransportCounters& counters() const { return counters_; }
@@ -72,6 +79,9 @@ class TransportLayer {
   // Our Via for a request sent over `transport` with `branch` (sent-by =
   // our host and listening port, plus ";rport" when configured).
   Via make_via(Transport transport, std::string_view branch) const;
+  // make_via(transport, branch).to_string(), without building the Via: the
+  // text around the branch is the same for every request.
+  std::string via_text(Transport transport, std::string_view branch) const;
   // Queues `bytes` for `destination`.  Stream transports use `connection`
   // if it is still open, else an open connection to `destination`, else a
   // new one; the connection used is returned (nullopt for datagrams).
@@ -118,11 +128,15 @@ class TransportLayer {
                      std::string_view bytes, DropCause cause, std::string detail);
 
   TransportConfig config_;
+  // Per transport: our Via text up to "branch=" and after the branch value.
+  std::string via_prefix_[4];
+  std::string via_suffix_;
   TransportCounters counters_;
   ConnectionTable connections_;
-  std::deque<Transmit> transmits_;
-  std::deque<MessageEvent> events_;
-  std::deque<ConnectionId> to_close_;
+  ParsedMessage parsed_;  // the last datagram, parsed in place (buffer reused)
+  Fifo<Transmit> transmits_;
+  Fifo<MessageEvent> events_;
+  Fifo<ConnectionId> to_close_;
   std::function<void(MessageEvent&&)> observer_;
   bool tracing_ = true;
 };

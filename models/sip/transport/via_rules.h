@@ -29,5 +29,8 @@ std::optional<Endpoint> response_destination(const Via& via, Transport transport
 // our address text or `sent_by_host`, port equal to `port`, 5060 when absent)?
 bool via_is_ours(const Via& via, const IpAddress& address, uint16_t port,
                  const std::string& sent_by_host);
+// The same from the sent-by parts (host without brackets, port if written).
+bool via_is_ours(std::string_view host, std::optional<uint16_t> via_port, const IpAddress& address,
+                 uint16_t port, const std::string& sent_by_host);
 
 }  // namespace siplab::sip

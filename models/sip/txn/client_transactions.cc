@@ -9,7 +9,7 @@ namespace siplab::sip {
 
 void SipStack::send_client_wire(Instant now, Txn& txn, bool retransmit) {
   txn.connection = transport_.send(now, txn.transport, *txn.destination, txn.connection, txn.wire,
-                                   txn.wire_summary, retransmit);
+                                   summary_or_empty(txn.wire_summary), retransmit);
 }
 
 void SipStack::arm_retransmission(Instant now, Txn& txn) {
@@ -27,9 +27,9 @@ void SipStack::client_retry_over_udp(Instant now, Txn& txn) {
   txn.moved_for_size = false;
   txn.transport = Transport::Udp;
   txn.connection.reset();
-  const std::string branch(*txn.request.top_via()->branch());
-  txn.request.set_top_via(transport_.make_via(Transport::Udp, branch));
-  txn.wire = serialize(txn.request);
+  const std::string branch(*txn.request->top_via()->branch());
+  txn.request->set_top_via(transport_.make_via(Transport::Udp, branch));
+  txn.wire = serialize(*txn.request);
   send_client_wire(now, txn, false);
   arm_retransmission(now, txn);
 }
@@ -38,7 +38,7 @@ Message SipStack::make_ack(const Txn& txn, const Message& response) const {
   // §17.1.1.3: Request-URI, Call-ID, From and CSeq number of the original
   // request; To from the response (its tag); a single Via equal to the
   // original's top Via (same branch); the original's Route headers.
-  const Message& inv = txn.request;
+  const Message& inv = *txn.request;
   Message ack = Message::request("ACK", inv.request_uri());
   ack.push_via(*inv.top_via());
   if (auto v = inv.header(HeaderId::From)) ack.add_header("From", *v);
@@ -75,10 +75,9 @@ void SipStack::client_on_response(Instant now, Txn& txn, Message&& response) {
           timers_.cancel(txn.retransmit_timer);
           timers_.cancel(txn.timeout_timer);
           Message ack = make_ack(txn, response);
-          txn.ack_wire = serialize(ack);
-          txn.ack_summary = summary_for(ack);
-          txn.connection = transport_.send(now, txn.transport, *txn.destination, txn.connection, txn.ack_wire,
-                                           txn.ack_summary, false);
+          txn.ack = std::make_unique<Txn::Ack>(Txn::Ack{serialize(ack), kept_summary_for(ack)});
+          txn.connection = transport_.send(now, txn.transport, *txn.destination, txn.connection, txn.ack->wire,
+                                           summary_or_empty(txn.ack->summary), false);
           set_state(now, txn, TxnState::Completed);
           events_.push_back(ResponseReceived{txn.id, std::move(response), ResponseOrigin::Network});
           linger_or_terminate(now, txn, config_.timers.timer_d(is_reliable(txn.transport)), TimerName::D);
@@ -87,10 +86,10 @@ void SipStack::client_on_response(Instant now, Txn& txn, Message&& response) {
       case TxnState::Completed:
         // §17.1.1.2: a retransmitted final response gets the ACK again and
         // is not passed up.
-        if (code >= 300) {
+        if (code >= 300 && txn.ack) {
           ++counters_.absorbed_responses;
-          transport_.send(now, txn.transport, *txn.destination, txn.connection, txn.ack_wire, txn.ack_summary,
-                          true);
+          transport_.send(now, txn.transport, *txn.destination, txn.connection, txn.ack->wire,
+                          summary_or_empty(txn.ack->summary), true);
         }
         return;
       default:
@@ -111,10 +110,11 @@ void SipStack::client_on_response(Instant now, Txn& txn, Message&& response) {
         events_.push_back(ResponseReceived{txn.id, std::move(response), ResponseOrigin::Network});
         // §17.1.2.2: Timer K = T4 unreliable, 0 reliable (absorbs retransmitted finals).
         if (linger_or_terminate(now, txn, config_.timers.timer_k(is_reliable(txn.transport)), TimerName::K)) {
-          // Completed never sends the request again: free its wire form
-          // while Timer K runs (most live client transactions are here).
+          // Completed never sends the request again nor answers for it:
+          // free it while Timer K runs (most live client transactions are here).
           std::string().swap(txn.wire);
-          txn.wire_summary = MessageSummary{};
+          txn.wire_summary.reset();
+          txn.request.reset();
         }
       }
       return;
@@ -166,7 +166,8 @@ void SipStack::client_fail(Instant now, Txn& txn, ResponseOrigin origin) {
   // §8.1.3.1: a transaction timeout is treated as a 408, a transport error
   // as a 503; the synthesized response looks like one from the peer.
   const int code = origin == ResponseOrigin::Timeout ? 408 : 503;
-  Message response = make_response(txn.request, code);
+  // Only Calling / Trying / Proceeding fail, and those keep the request.
+  Message response = make_response(*txn.request, code);
   events_.push_back(ResponseReceived{txn.id, std::move(response), origin});
   terminate(now, txn);
 }

@@ -6,11 +6,16 @@
 
 namespace siplab::sip {
 
+void client_key_into(std::string& out, std::string_view branch, std::string_view method) {
+  out.clear();
+  out.reserve(branch.size() + method.size() + 1);
+  out.append(branch).push_back('\n');
+  out.append(method);
+}
+
 std::string client_key(std::string_view branch, std::string_view method) {
   std::string key;
-  key.reserve(branch.size() + method.size() + 1);
-  key.append(branch).push_back('\n');
-  key.append(method);
+  client_key_into(key, branch, method);
   return key;
 }
 

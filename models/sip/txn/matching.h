@@ -15,6 +15,9 @@ namespace siplab::sip {
 // response has no branch or CSeq.
 std::optional<std::string> client_key(const Message& response);
 std::string client_key(std::string_view branch, std::string_view method);
+// The same key written into `out` (replacing its contents), so a caller
+// that looks keys up often reuses one buffer.
+void client_key_into(std::string& out, std::string_view branch, std::string_view method);
 
 // §17.2.3 with an RFC 3261 branch: branch, sent-by of the top Via, and the
 // method — ACK counts as INVITE.  `method_override` replaces the request's

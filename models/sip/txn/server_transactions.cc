@@ -12,12 +12,12 @@ bool SipStack::send_server_wire(Instant now, Txn& txn, bool retransmit) {
   if (txn.destination && path_alive) {
     // The route was fixed by the first response: reuse it (and its connection).
     txn.connection = transport_.send(now, txn.transport, *txn.destination, txn.connection, txn.wire,
-                                     txn.wire_summary, retransmit);
+                                     summary_or_empty(txn.wire_summary), retransmit);
     return true;
   }
   // First response of this transaction, or its stream connection is gone:
   // §18.2.2 decides where it goes (a new connection to received/sent-by).
-  return route_response(now, txn.request, &txn.from, txn.wire, txn.wire_summary, retransmit,
+  return route_response(now, &txn.from, txn.via_destination, txn.wire, summary_or_empty(txn.wire_summary), retransmit,
                         txn.transport, txn.destination, txn.connection);
 }
 
@@ -37,9 +37,12 @@ SendResult SipStack::send_response(Instant now, TxnId id, Message response) {
   }
   timers_.cancel(txn.trying_timer);
   txn.wire = serialize(response);
-  txn.wire_summary = summary_for(response);
+  txn.wire_summary = kept_summary_for(response);
   txn.last_status = code;
-  if (auto tag = response.to_tag()) txn.response_to_tag = std::move(*tag);
+  // Only the RFC 2543 ACK match (no branch key) compares the To tag we sent.
+  if (txn.key.empty()) {
+    if (auto tag = response.to_tag()) txn.response_to_tag = std::move(*tag);
+  }
   if (!send_server_wire(now, txn, false)) {
     server_fail(now, txn, ServerFailure::TransportError);
     return SendResult{kNoTxn, "no route for the response (top Via has no usable address)"};
@@ -101,7 +104,7 @@ void SipStack::server_on_timer(Instant now, Txn& txn, TimerName timer) {
       // §17.2.1: the TU has not answered within 200 ms: send 100 Trying.
       if (txn.state != TxnState::Proceeding || txn.last_status != 0) return;
       trace_timer(now, txn, timer, 0);
-      send_response(now, txn.id, make_response(txn.request, 100));
+      send_response(now, txn.id, make_response(*txn.request, 100));  // INVITE: request kept
       return;
     case TimerName::G:
       if (txn.state != TxnState::Completed) return;

@@ -61,7 +61,7 @@ std::optional<TxnState> SipStack::state(TxnId id) const {
 
 const Message* SipStack::request(TxnId id) const {
   auto it = txns_.find(id);
-  return it == txns_.end() ? nullptr : &it->second.request;
+  return it == txns_.end() ? nullptr : it->second.request.get();
 }
 
 // ---------------------------------------------------------------- inbound
@@ -166,12 +166,36 @@ void SipStack::on_received(Instant now, Received&& received) {
   }
 }
 
+namespace {
+
+// Does the message carry exactly one Via value?  One row without a comma
+// needs no list split; anything else asks the message layer.
+bool single_via(const Message& message) {
+  const Header* only = nullptr;
+  for (const Header& h : message.headers()) {
+    if (h.id != HeaderId::Via) continue;
+    if (only) return false;
+    only = &h;
+  }
+  if (!only) return false;
+  if (only->value.find(',') == std::string::npos) return true;
+  return message.header_values(HeaderId::Via).size() == 1;
+}
+
+}  // namespace
+
 void SipStack::on_response(Instant now, Received&& r) {
   // §18.1.2: the top Via must carry the sent-by we insert; otherwise the
   // response was misrouted and is silently discarded.
-  const auto via = r.message.top_via();
+  // The top Via as parsed on arrival when the transport kept it, else parsed here.
+  std::optional<Via> parsed_via;
+  if (!r.top_via) parsed_via = r.message.top_via();
+  const bool has_via = r.top_via || parsed_via;
+  const std::string_view via_host = r.top_via ? r.top_via->host : parsed_via ? std::string_view(parsed_via->host) : "";
+  const std::optional<uint16_t> via_port = r.top_via ? r.top_via->port : parsed_via ? parsed_via->port : std::nullopt;
   const uint16_t our_port = transport_.local_endpoint(r.from.transport).port;
-  if (!via || !via_is_ours(*via, config_.transport.address, our_port, config_.transport.sent_by_host)) {
+  if (!has_via ||
+      !via_is_ours(via_host, via_port, config_.transport.address, our_port, config_.transport.sent_by_host)) {
     ++counters_.via_mismatches;
     transport_.record_drop(now, r, DropCause::ViaMismatch, "top Via sent-by is not this node");
     return;
@@ -181,15 +205,19 @@ void SipStack::on_response(Instant now, Received&& r) {
   // Via answers a request the proxy originated itself (the CANCEL it sends
   // to the other branches, §16.7 step 10): judge that one as a UAC would.
   // §17.1.3: branch of the top Via (parsed once above) + CSeq method.
-  std::optional<std::string> key;
-  if (const auto branch = via->branch()) {
-    if (const auto cseq = r.message.cseq()) key = client_key(*branch, cseq->method);
+  auto it = client_index_.end();
+  if (const auto branch = r.top_via ? r.top_via->branch() : parsed_via->branch()) {
+    if (const auto cseq = r.message.cseq()) {
+      client_key_into(key_scratch_, *branch, cseq->method);
+      it = client_index_.find(key_scratch_);
+    }
   }
-  const auto it = key ? client_index_.find(*key) : client_index_.end();
   const bool matched = it != client_index_.end();
-  const bool own_request = matched && r.message.header_values(HeaderId::Via).size() == 1;
-  const ResponseRole role =
-      config_.validation.role == Role::Proxy && !own_request ? ResponseRole::Proxy : ResponseRole::Uac;
+  ResponseRole role = ResponseRole::Uac;
+  if (config_.validation.role == Role::Proxy) {
+    const bool own_request = matched && single_via(r.message);
+    if (!own_request) role = ResponseRole::Proxy;
+  }
   const ResponseVerdict verdict = validate_response(r.message, role);
   if (!verdict.accept) {
     ++counters_.invalid_responses;
@@ -210,7 +238,7 @@ SipStack::Txn* SipStack::find_server_txn(const Message& request, const std::opti
   }
   for (TxnId id : rfc2543_server_txns_) {
     Txn& txn = txns_.at(id);
-    if (rfc2543_matches(txn.request, txn.response_to_tag, request)) return &txn;
+    if (rfc2543_matches(*txn.request, txn.response_to_tag, request)) return &txn;  // RFC 2543: kept
   }
   return nullptr;
 }
@@ -224,16 +252,16 @@ std::optional<TxnId> SipStack::find_cancelled_invite(const Message& cancel) {
   }
   for (TxnId id : rfc2543_server_txns_) {
     const Txn& txn = txns_.at(id);
-    if (txn.kind == TxnKind::InviteServer && rfc2543_cancel_matches(txn.request, cancel)) return id;
+    if (txn.kind == TxnKind::InviteServer && rfc2543_cancel_matches(*txn.request, cancel)) return id;
   }
   return std::nullopt;
 }
 
 void SipStack::on_request(Instant now, Received&& r) {
   Message& request = r.message;
-  // The top Via is parsed once here and serves stamping, matching and the
-  // new transaction's branch.
-  std::optional<Via> via = request.top_via();
+  // The top Via (from the parse on arrival when the transport kept it)
+  // serves stamping, matching and the new transaction's branch.
+  std::optional<Via> via = r.top_via ? std::optional<Via>(r.top_via->to_via()) : request.top_via();
   // §18.2.1 / RFC 3581 §4: note where the request really came from.
   if (via) {
     stamp_received(*via, r.from.source);
@@ -271,6 +299,7 @@ void SipStack::on_request(Instant now, Received&& r) {
   txn.from = r.from;
   txn.transport = r.from.transport;
   txn.connection = r.from.connection;
+  if (via) txn.via_destination = response_destination(*via, r.from.transport);
   if (key) {
     txn.key = std::move(*key);
     server_index_.emplace(txn.key, txn.id);
@@ -279,14 +308,19 @@ void SipStack::on_request(Instant now, Received&& r) {
   }
   std::optional<TxnId> cancels;
   if (request.method() == "CANCEL") cancels = find_cancelled_invite(request);
-  txn.request = request;
+  // The TU gets the request; the transaction keeps a copy only where it
+  // needs one: an INVITE answers 100 Trying from it and CANCELs are matched
+  // against it, and RFC 2543 transactions are matched by its fields.
+  if (invite || txn.key.empty()) {
+    txn.request = std::make_unique<Message>(request);
+  }
   const TxnId id = txn.id;
   events_.push_back(RequestReceived{id, std::move(request), r.from, cancels});
   if (invite) {
     Txn& t = txns_.at(id);
     if (config_.timers.immediate_trying) {
       // §16.2 / §17.2.1: a proxy answers 100 at once.
-      send_response(now, id, make_response(t.request, 100));
+      send_response(now, id, make_response(*t.request, 100));
     } else {
       arm(t, t.trying_timer, now + config_.timers.trying_delay, TimerName::Trying);
     }
@@ -301,14 +335,31 @@ void SipStack::reject_request(Instant now, const Received& r, const Rejection& r
   Transport transport = r.from.transport;
   std::optional<Endpoint> destination;
   std::optional<ConnectionId> connection;
-  route_response(now, response, &r.from, std::move(wire), summary, false, transport, destination,
-                 connection);
+  route_response(now, &r.from, via_destination_of(response, transport), std::move(wire), summary, false,
+                 transport, destination, connection);
 }
 
 // ---------------------------------------------------------------- outbound
 
+namespace {
+
+// Message::push_via() for a Via whose text is already built: a new row
+// before the first Via row (at the top when there is none, Via rows lead).
+void push_via_text(Message& message, std::string text) {
+  std::vector<Header>& rows = message.mutable_headers();
+  auto first = std::find_if(rows.begin(), rows.end(), [](const Header& h) { return h.id == HeaderId::Via; });
+  if (first == rows.end()) first = rows.begin();
+  Header row;
+  row.id = HeaderId::Via;
+  row.name = "Via";
+  row.value = std::move(text);
+  rows.insert(first, std::move(row));
+}
+
+}  // namespace
+
 std::string SipStack::prepare_request(Message& request, Target& target, std::string_view branch) {
-  request.push_via(transport_.make_via(target.transport, branch));
+  push_via_text(request, transport_.via_text(target.transport, branch));
   std::string wire = serialize(request);
   const Transport chosen = transport_.transport_for_request(target.transport, wire.size());
   if (chosen != target.transport) {
@@ -329,7 +380,11 @@ static std::optional<std::string> check_request(const Message& request) {
   return std::nullopt;
 }
 
-SendResult SipStack::send_request(Instant now, Message request, const Target& target_in) {
+SendResult SipStack::send_request(Instant now, Message request, const Target& target) {
+  return send_request_from(now, request, target);
+}
+
+SendResult SipStack::send_request_from(Instant now, Message& request, const Target& target_in) {
   if (auto error = check_request(request)) return SendResult{kNoTxn, *error};
   if (request.method() == "ACK") {
     return SendResult{kNoTxn, "ACK is not sent in a transaction (use send_stateless_request)"};
@@ -350,8 +405,8 @@ SendResult SipStack::send_request(Instant now, Message request, const Target& ta
   txn.moved_for_size = target.transport != target_in.transport;
   txn.destination = target.destination;
   txn.wire = std::move(wire);
-  txn.wire_summary = summary_for(request);
-  txn.request = std::move(request);
+  txn.wire_summary = kept_summary_for(request);
+  txn.request = std::make_unique<Message>(std::move(request));
   send_client_wire(now, txn, false);
   arm_retransmission(now, txn);
   // §17.1.1.2 / §17.1.2.2: Timer B / F run on every transport.
@@ -372,7 +427,7 @@ SendResult SipStack::send_cancel(Instant now, TxnId invite_id) {
     return SendResult{kNoTxn, std::string("INVITE transaction is ") + std::string(state_name(invite.state)) +
                                   ", not Proceeding"};
   }
-  const Message& inv = invite.request;
+  const Message& inv = *invite.request;  // INVITE client: kept
   Message cancel = Message::request("CANCEL", inv.request_uri());
   // §9.1: the CANCEL's single Via equals the INVITE's top Via (same branch).
   cancel.push_via(*inv.top_via());
@@ -394,8 +449,8 @@ SendResult SipStack::send_cancel(Instant now, TxnId invite_id) {
   txn.destination = inv_txn.destination;
   txn.connection = inv_txn.connection;
   txn.wire = serialize(cancel);
-  txn.wire_summary = summary_for(cancel);
-  txn.request = std::move(cancel);
+  txn.wire_summary = kept_summary_for(cancel);
+  txn.request = std::make_unique<Message>(std::move(cancel));
   send_client_wire(now, txn, false);
   arm_retransmission(now, txn);
   arm(txn, txn.timeout_timer, now + config_.timers.timer_f(), TimerName::F);
@@ -426,17 +481,27 @@ SendResult SipStack::send_stateless_response(Instant now, Message response,
   std::optional<ConnectionId> connection;
   std::string wire = serialize(response);
   const MessageSummary summary = summary_for(response);
-  if (!route_response(now, response, path ? &*path : nullptr, std::move(wire), summary, false, transport,
-                      destination, connection)) {
+  if (!route_response(now, path ? &*path : nullptr, via_destination_of(response, transport), std::move(wire),
+                      summary, false, transport, destination, connection)) {
     return SendResult{kNoTxn, "no route for the response (top Via has no usable address)"};
   }
   return SendResult{};
 }
 
-bool SipStack::route_response(Instant now, const Message& response, const InboundContext* from,
-                              std::string wire, const MessageSummary& summary, bool retransmit,
-                              Transport& transport, std::optional<Endpoint>& destination,
-                              std::optional<ConnectionId>& connection) {
+const MessageSummary& SipStack::summary_or_empty(const std::unique_ptr<MessageSummary>& summary) {
+  static const MessageSummary empty;
+  return summary ? *summary : empty;
+}
+
+std::optional<Endpoint> SipStack::via_destination_of(const Message& message, Transport transport) {
+  const auto via = message.top_via();
+  return via ? response_destination(*via, transport) : std::nullopt;
+}
+
+bool SipStack::route_response(Instant now, const InboundContext* from,
+                              const std::optional<Endpoint>& via_destination, std::string wire,
+                              const MessageSummary& summary, bool retransmit, Transport& transport,
+                              std::optional<Endpoint>& destination, std::optional<ConnectionId>& connection) {
   // §18.2.2: reliable transport → the connection the request came on, if it
   // is still open; otherwise a new connection to received/sent-by.
   if (from && from->connection && transport_.is_open(*from->connection)) {
@@ -446,14 +511,13 @@ bool SipStack::route_response(Instant now, const Message& response, const Inboun
                                  retransmit);
     return true;
   }
-  const auto via = response.top_via();
-  std::optional<Endpoint> dest = via ? response_destination(*via, transport) : std::nullopt;
-  if (!dest) {
+  if (!via_destination) {
     ++counters_.unroutable_responses;
     return false;
   }
-  destination = dest;
-  connection = transport_.send(now, transport, *dest, std::nullopt, std::move(wire), summary, retransmit);
+  destination = via_destination;
+  connection = transport_.send(now, transport, *via_destination, std::nullopt, std::move(wire), summary,
+                               retransmit);
   return true;
 }
 
@@ -479,15 +543,25 @@ SipStack::Txn& SipStack::create_txn(Instant now, TxnKind kind, TxnState initial,
 
 const std::string& SipStack::trace_id(Txn& txn) {
   if (txn.trace_id.empty()) {
-    // Created while tracing was off: the request holds the same branch
-    // (client: our Via; server: the received top Via) and method.
-    std::string branch;
-    if (const auto via = txn.request.top_via()) {
-      if (const auto b = via->branch()) branch = *b;
+    // Created while tracing was off.  An RFC 3261 key reads
+    // "<branch>\n[<sent-by>\n]<METHOD>" (matching.h; a transaction's
+    // method is never ACK, the one the key rewrites); an RFC 2543 server
+    // transaction keeps its request, which holds the same branch and method.
+    std::string_view branch;
+    std::string_view method;
+    std::optional<Via> via;
+    if (!txn.key.empty()) {
+      const std::string_view key = txn.key;
+      branch = key.substr(0, key.find('\n'));
+      method = key.substr(key.rfind('\n') + 1);
+    } else {
+      via = txn.request->top_via();
+      if (via) branch = via->branch().value_or("");
+      method = txn.request->method();
     }
-    txn.trace_id.append(branch.empty() ? "rfc2543-" + std::to_string(txn.id) : branch)
+    txn.trace_id.append(branch.empty() ? "rfc2543-" + std::to_string(txn.id) : std::string(branch))
         .append("/")
-        .append(txn.request.method())
+        .append(method)
         .append(is_client(txn.kind) ? "/client" : "/server");
   }
   return txn.trace_id;

@@ -8,8 +8,8 @@
 // handle_timeout(now) when it is reached.
 #pragma once
 
-#include <deque>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -20,6 +20,7 @@
 #include "models/common/time.h"
 #include "models/sip/message/message.h"
 #include "models/sip/message/validation.h"
+#include "models/sip/transport/fifo.h"
 #include "models/sip/transport/transport_layer.h"
 #include "models/sip/txn/events.h"
 #include "models/sip/txn/timer_config.h"
@@ -82,6 +83,10 @@ class SipStack {
   // Starts a client transaction: pushes our Via (fresh branch, sent-by,
   // rport), applies the §18.1.1 size rule, sends, arms Timers A/B or E/F.
   SendResult send_request(Instant now, Message request, const Target& target);
+  // The same, for a caller that keeps the request when it cannot be sent:
+  // `request` is moved into the transaction only on success and left as it
+  // was when the result is an error (no copy either way).
+  SendResult send_request_from(Instant now, Message& request, const Target& target);
   // Builds the CANCEL for INVITE client transaction `invite` (§9.1: same
   // Request-URI, Call-ID, From, To, CSeq number, Route and top Via) and
   // sends it in its own non-INVITE client transaction to the same place.
@@ -103,7 +108,9 @@ class SipStack {
   // ---- queries ----
   std::optional<TxnState> state(TxnId txn) const;
   // The request of a live transaction (client: as sent, with our Via;
-  // server: as received, Via stamped).
+  // server: as received, Via stamped).  A non-INVITE server transaction
+  // matched by its RFC 3261 branch does not keep its request (the TU has
+  // it): nullptr for those, as for unknown ids.
   const Message* request(TxnId txn) const;
   std::size_t transaction_count() const { return txns_.size(); }
   const TransportCounters& transport_counters() const { return transport_.counters(); }
@@ -117,13 +124,19 @@ class SipStack {
   bool tracing() const { return tracing_; }
 
  private:
+  // Small on purpose (a node holds thousands, most of them only waiting
+  // for Timer J or K): what only some transactions need lives behind a
+  // pointer, set when needed.
   struct Txn {
     TxnId id = kNoTxn;
     TxnKind kind = TxnKind::InviteClient;
     TxnState state = TxnState::Calling;
     std::string trace_id;  // "<branch>/<METHOD>/client|server"; built when first traced
     std::string key;       // index key (client_key / server_key); empty for RFC 2543 server txns
-    Message request;
+    // Client: as sent, until a non-INVITE one's final response (Completed
+    // never needs it).  Server: as received, for INVITE (100 Trying, CANCEL
+    // matching) and RFC 2543 transactions (matching) only.
+    std::unique_ptr<Message> request;
     // Where our messages go: client → the request's destination; server →
     // the response's (decided at the first response, §18.2.2).
     Transport transport = Transport::Udp;
@@ -135,10 +148,17 @@ class SipStack {
     // What a retransmission re-sends: the request (client), the ACK for a
     // non-2xx (INVITE client, Completed), the last response (server).
     std::string wire;
-    MessageSummary wire_summary;
-    std::string ack_wire;
-    MessageSummary ack_summary;
+    std::unique_ptr<MessageSummary> wire_summary;  // only while tracing
+    struct Ack {
+      std::string wire;
+      std::unique_ptr<MessageSummary> summary;
+    };
+    std::unique_ptr<Ack> ack;  // INVITE client, after a non-2xx final (§17.1.1.3)
     InboundContext from;           // server: how the request arrived
+    // Server: §18.2.2 / RFC 3581 §4 destination from the request's stamped
+    // top Via, for a response not sent on the request's connection
+    // (nullopt: the Via names no usable address).
+    std::optional<Endpoint> via_destination;
     int last_status = 0;           // server: last response code sent
     std::string response_to_tag;   // server: To tag of our responses (RFC 2543 ACK match)
     Duration interval{};           // current retransmission interval (A, E, G)
@@ -190,17 +210,26 @@ class SipStack {
   MessageSummary summary_for(const Message& message) const {
     return tracing_ ? summarize(message) : MessageSummary{};
   }
+  // The same kept on a transaction: allocated only while tracing.
+  std::unique_ptr<MessageSummary> kept_summary_for(const Message& message) const {
+    return tracing_ ? std::make_unique<MessageSummary>(summarize(message)) : nullptr;
+  }
+  static const MessageSummary& summary_or_empty(const std::unique_ptr<MessageSummary>& summary);
   Txn* find_server_txn(const Message& request, const std::optional<std::string>& key);
   void reject_request(Instant now, const Received& received, const Rejection& rejection);
   // A datagram that did not parse: answer it statelessly when enough of it
   // is readable to address a response (see salvage_request_for_reply).
   void answer_unparsable_request(Instant now, const Endpoint& from, const Endpoint& to, std::string_view bytes);
-  // §18.2.2: sends a response to a request that arrived over `from`/`via`.
-  // Returns the connection used, or nullopt with `ok` false when unroutable.
-  bool route_response(Instant now, const Message& response, const InboundContext* from,
+  // §18.2.2: sends a response to a request that arrived over `from`, on
+  // its connection while open, else to `via_destination` (what
+  // response_destination() gives for the top Via).  Sets transport,
+  // destination and connection to what was used; false when unroutable.
+  bool route_response(Instant now, const InboundContext* from, const std::optional<Endpoint>& via_destination,
                       std::string wire, const MessageSummary& summary, bool retransmit,
                       Transport& transport, std::optional<Endpoint>& destination,
                       std::optional<ConnectionId>& connection);
+  // response_destination() of the message's top Via over `transport`.
+  static std::optional<Endpoint> via_destination_of(const Message& message, Transport transport);
   std::string prepare_request(Message& request, Target& target, std::string_view branch);
 
   SipStackConfig config_;
@@ -215,10 +244,11 @@ class SipStack {
   std::unordered_map<std::string_view, TxnId> client_index_;
   std::unordered_map<std::string_view, TxnId> server_index_;
   std::vector<TxnId> rfc2543_server_txns_;
-  std::deque<TuEvent> events_;
-  std::deque<TraceEvent> trace_;
+  Fifo<TuEvent> events_;
+  Fifo<TraceEvent> trace_;
   std::function<void(TraceEvent&&)> trace_observer_;
   std::vector<Received> stream_batch_;
+  std::string key_scratch_;  // client_key of a received response, reused (no allocation per lookup)
   bool tracing_ = true;
 };
 

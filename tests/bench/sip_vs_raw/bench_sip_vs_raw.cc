@@ -6,7 +6,9 @@
 // timer becomes a trace event carrying the message text) and without one
 // (the node then builds no traces).  Prints the wall times and the ratios
 // (target: SIP at most 1.5x raw).  Plain program, not run by ctest:
-//   bench_sip_vs_raw [N=20000] [spacing_us=50]
+//   bench_sip_vs_raw [N=20000] [spacing_us=50] [only=sip|traced|raw]
+// `only` runs just that part (for a profiler: callgrind on one run); the raw
+// part then takes its datagram sizes from a one-transaction traced run.
 // The wall clock is read here, around Simulator::Run(), never inside the
 // runtime.
 #include <chrono>
@@ -230,21 +232,35 @@ Result run_raw(uint64_t n, ns3::Time spacing, size_t request_bytes, size_t respo
 int main(int argc, char** argv) {
   const uint64_t n = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 20000;
   const int64_t spacing_us = argc > 2 ? std::strtoll(argv[2], nullptr, 10) : 50;
-  if (n == 0 || spacing_us <= 0) {
-    std::fprintf(stderr, "usage: bench_sip_vs_raw [N>0] [spacing_us>0]\n");
+  const std::string only = argc > 3 ? argv[3] : "";
+  if (n == 0 || spacing_us <= 0 || !(only.empty() || only == "sip" || only == "traced" || only == "raw")) {
+    std::fprintf(stderr, "usage: bench_sip_vs_raw [N>0] [spacing_us>0] [only=sip|traced|raw]\n");
     return 2;
   }
   const ns3::Time spacing = ns3::MicroSeconds(spacing_us);
-  const Result traced = run_sip(n, spacing, true);
-  const Result plain = run_sip(n, spacing, false);
-  const Result raw = run_raw(n, spacing, traced.request_bytes, traced.response_bytes);
-  std::printf("N=%llu spacing=%lldus request=%zuB response=%zuB\n", static_cast<unsigned long long>(n),
-              static_cast<long long>(spacing_us), traced.request_bytes, traced.response_bytes);
   auto line = [n](const char* what, const Result& r, const char* unit) {
     std::printf("%-11s %.3f s wall, %llu/%llu completed (%.1f us per %s)\n", what, r.seconds,
                 static_cast<unsigned long long>(r.completed), static_cast<unsigned long long>(n),
                 1e6 * r.seconds / static_cast<double>(n), unit);
   };
+  if (!only.empty()) {
+    Result r;
+    if (only == "raw") {
+      const Result sizes = run_sip(1, spacing, true);
+      r = run_raw(n, spacing, sizes.request_bytes, sizes.response_bytes);
+    } else {
+      r = run_sip(n, spacing, only == "traced");
+    }
+    std::string label = only;
+    label.push_back(':');
+    line(label.c_str(), r, only == "raw" ? "exchange" : "transaction");
+    return r.completed == n ? 0 : 1;
+  }
+  const Result traced = run_sip(n, spacing, true);
+  const Result plain = run_sip(n, spacing, false);
+  const Result raw = run_raw(n, spacing, traced.request_bytes, traced.response_bytes);
+  std::printf("N=%llu spacing=%lldus request=%zuB response=%zuB\n", static_cast<unsigned long long>(n),
+              static_cast<long long>(spacing_us), traced.request_bytes, traced.response_bytes);
   line("sip traced:", traced, "transaction");
   line("sip:", plain, "transaction");
   line("raw:", raw, "exchange");

@@ -106,6 +106,41 @@ TEST_F(SipNodeAppUdp, NonInviteTransactionCompletesOverThePointToPointLink) {
   EXPECT_EQ(p.server->counters().datagrams_in, 1u);
 }
 
+// A response stops Timer E, so the node's earliest deadline moves later
+// every time; the app keeps its pending ns-3 event, which fires early, finds
+// nothing due and re-arms — the core sees only deadlines that are due, each
+// at its exact instant.
+TEST_F(SipNodeAppUdp, DeadlinesThatMoveLaterStillFireExactlyAndOnlyWhenDue) {
+  Pair p;
+  p.options_at(ns3::Seconds(0));
+  p.options_at(ns3::MilliSeconds(1));
+  p.options_at(ns3::MilliSeconds(2));
+  p.run(ns3::Seconds(40));
+
+  const auto client_recvs = p.capture.of("sip.recv", "client");
+  const auto server_recvs = p.capture.of("sip.recv", "server");
+  ASSERT_EQ(client_recvs.size(), 3u);
+  ASSERT_EQ(server_recvs.size(), 3u);
+  std::vector<std::string> fired;
+  std::vector<int64_t> expected_ns, fired_ns;
+  for (const auto& t : p.capture.of("timer.fire", "client")) {
+    fired.push_back(t["timer"]);
+    fired_ns.push_back(ns_of(t));
+  }
+  for (const auto& t : p.capture.of("timer.fire", "server")) {
+    fired.push_back(t["timer"]);
+    fired_ns.push_back(ns_of(t));
+  }
+  for (const auto& r : client_recvs) expected_ns.push_back(ns_of(r) + 5'000'000'000);   // K = T4
+  for (const auto& r : server_recvs) expected_ns.push_back(ns_of(r) + 32'000'000'000);  // J = 64*T1
+  EXPECT_EQ(fired, (std::vector<std::string>{"K", "K", "K", "J", "J", "J"}));
+  EXPECT_EQ(fired_ns, expected_ns);
+  EXPECT_EQ(p.client->counters().timer_events, 3u);
+  EXPECT_EQ(p.server->counters().timer_events, 3u);
+  EXPECT_EQ(p.client->node().stack().transaction_count(), 0u);
+  EXPECT_EQ(p.server->node().stack().transaction_count(), 0u);
+}
+
 TEST_F(SipNodeAppUdp, FullLossShowsEveryTimerERetransmissionAndTheTimerF408) {
   Pair p(1.0);
   p.options_at(ns3::Seconds(0));

@@ -457,5 +457,55 @@ TEST(Locator, ServFailOnNaptrCountsAsNoNaptr) {
   EXPECT_EQ(lines(run.locator->targets()), std::vector<std::string>{"udp aonly.test 5060 192.0.2.31"});
 }
 
+// numeric_target() is the whole walk for a numeric TARGET: the one target a
+// Locator ends with at once, and nothing when a Locator would ask DNS or fail.
+TEST(Locator, NumericTargetIsWhatTheLocatorEndsWith) {
+  const LocatorConfig all{{Transport::Udp, Transport::Tcp, Transport::Tls}, false};
+  std::vector<LocateRequest> numeric;
+  numeric.push_back(sip_uri("192.0.2.10"));
+  numeric.push_back(sip_uri("[2001:db8::10]", 5070));
+  numeric.push_back(sip_uri("192.0.2.10"));
+  numeric.back().secure = true;
+  numeric.push_back(sip_uri("192.0.2.10"));
+  numeric.back().transport = "TCP";
+  numeric.push_back(sip_uri("domain.ru"));
+  numeric.back().maddr = "192.0.2.77";
+  for (const LocateRequest& req : numeric) {
+    SeededRandom random(1);
+    Locator loc(req, all, random);
+    ASSERT_EQ(loc.state(), LocateState::Done) << req.host;
+    const std::optional<Target> target = Locator::numeric_target(req, all);
+    ASSERT_TRUE(target.has_value()) << req.host;
+    EXPECT_EQ(std::vector<Target>{*target}, loc.targets()) << req.host;
+  }
+  EXPECT_EQ(format_target(*Locator::numeric_target(numeric[3], all)), "tcp 192.0.2.10 5060 192.0.2.10");
+  EXPECT_EQ(format_target(*Locator::numeric_target(numeric[4], all)), "udp 192.0.2.77 5060 192.0.2.77");
+}
+
+TEST(Locator, NumericTargetIsNothingWhenDnsOrFailureFollows) {
+  const LocatorConfig udp_only{{Transport::Udp}, false};
+  EXPECT_EQ(Locator::numeric_target(sip_uri("domain.ru"), udp_only), std::nullopt);          // NAPTR walk
+  EXPECT_EQ(Locator::numeric_target(sip_uri("proxy.domain.ru", 5080), udp_only), std::nullopt);  // A lookup
+  LocateRequest needs_tcp = sip_uri("192.0.2.10");
+  needs_tcp.transport = "tcp";
+  EXPECT_EQ(Locator::numeric_target(needs_tcp, udp_only), std::nullopt);  // the Locator fails it
+  LocateRequest sips = sip_uri("192.0.2.10");
+  sips.secure = true;
+  EXPECT_EQ(Locator::numeric_target(sips, udp_only), std::nullopt);
+  EXPECT_EQ(Locator::numeric_target(sip_uri(""), udp_only), std::nullopt);
+}
+
+TEST(Failover, RemainingCountsTheCurrentTargetAndThoseAfterIt) {
+  Failover failover({Target{Transport::Udp, "a", 5060, v4(192, 0, 2, 1)},
+                     Target{Transport::Udp, "b", 5060, v4(192, 0, 2, 2)}});
+  EXPECT_EQ(failover.remaining(), 2u);
+  failover.fail_current(TargetFailure::Timeout);
+  EXPECT_EQ(failover.remaining(), 1u);
+  failover.fail_current(TargetFailure::ServiceUnavailable);
+  EXPECT_EQ(failover.remaining(), 0u);
+  EXPECT_TRUE(failover.exhausted());
+  EXPECT_EQ(Failover({}).remaining(), 0u);
+}
+
 }  // namespace
 }  // namespace siplab::sip::locate

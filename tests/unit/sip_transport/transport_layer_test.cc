@@ -48,6 +48,22 @@ TEST(TransportLayer, ViaNamesTransportAndListeningPort) {
             "SIP/2.0/UDP proxy.domain.ru:5060;branch=z9hG4bKb");
 }
 
+TEST(TransportLayer, ViaTextIsTheViaMakeViaBuilds) {
+  TransportConfig v6 = config();
+  v6.address = *IpAddress::parse("2001:db8::2");
+  TransportConfig named = config();
+  named.sent_by_host = "proxy.domain.ru";
+  named.request_rport = false;
+  for (const TransportConfig& c : {config(), v6, named}) {
+    TransportLayer t(c);
+    for (Transport transport : {Transport::Udp, Transport::Tcp, Transport::Tls, Transport::Sctp}) {
+      EXPECT_EQ(t.via_text(transport, "z9hG4bKx1"), t.make_via(transport, "z9hG4bKx1").to_string());
+    }
+  }
+  EXPECT_EQ(TransportLayer(v6).via_text(Transport::Tcp, "z9hG4bKc"), "SIP/2.0/TCP [2001:db8::2]:5062;branch=z9hG4bKc;rport");
+  EXPECT_EQ(TransportLayer(named).via_text(Transport::Udp, "z9hG4bKb"), "SIP/2.0/UDP proxy.domain.ru:5060;branch=z9hG4bKb");
+}
+
 TEST(TransportLayer, StreamSendsOpenOnceThenReuseTheConnection) {
   TransportLayer t(config());
   const MessageSummary s;

@@ -281,8 +281,9 @@ namespace {
 
 // RFC 4475 §3.1.2.17 (mismatch01): a request the parser rejects, but whose
 // Via, From, To, Call-ID and CSeq still parse, gets its 400 statelessly,
-// back to where it came from.  An unparsable ACK or response, or a request
-// whose echoed rows would be malformed (quotbal's To), gets nothing.
+// back to where it came from; rows the answer echoes are repaired as RFC
+// 4475 suggests (quotbal's missing closing quote, §3.1.2.6).  An
+// unparsable ACK or response, or a request without those rows, gets nothing.
 class UnparsableRequests : public ::testing::Test {
  protected:
   UnparsableRequests() : random_(3), bob_(siplab::testing::stack_config("192.0.2.2"), random_) {}
@@ -319,6 +320,18 @@ TEST_F(UnparsableRequests, ReadableEnoughRequestGets400BackToItsSource) {
   EXPECT_EQ(bob_.transport_counters().parse_errors, 1u);
 }
 
+TEST_F(UnparsableRequests, UnterminatedDisplayNameGets400WithTheQuoteInferred) {
+  std::string unbalanced(kMismatchedCSeq);
+  unbalanced.replace(unbalanced.find("Mr. J. User\""), 12, "Mr. J. User");
+  auto out = deliver(unbalanced);
+  ASSERT_EQ(out.size(), 1u);
+  auto response = parse_message(out[0].bytes);
+  ASSERT_TRUE(response.ok()) << response.error().reason;
+  EXPECT_EQ(response->status_code(), 400);
+  EXPECT_EQ(response->header(HeaderId::To), "\"Mr. J. User\" <sip:j.user@example.com>");
+  EXPECT_EQ(response->top_via()->branch(), "z9hG4bKq1");
+}
+
 TEST_F(UnparsableRequests, BadVersionGets505) {
   std::string text(kMismatchedCSeq);
   text.replace(text.find("SIP/2.0\r\n"), 7, "SIP/7.0");
@@ -333,9 +346,6 @@ TEST_F(UnparsableRequests, AckResponsesAndHeaderlessRequestsGetNothing) {
   std::string ack(kMismatchedCSeq);
   ack.replace(0, 7, "ACK");
   EXPECT_TRUE(deliver(ack).empty());
-  std::string unbalanced(kMismatchedCSeq);
-  unbalanced.replace(unbalanced.find("Mr. J. User\""), 12, "Mr. J. User");
-  EXPECT_TRUE(deliver(unbalanced).empty());
   EXPECT_TRUE(deliver("SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP 192.0.2.2;branch=z9hG4bKx\r\n\r\n").empty());
   EXPECT_TRUE(deliver("INVITE sip:bob@192.0.2.2 SIP/2.0\r\nTo: \"x\r\n\r\n").empty());
   EXPECT_TRUE(deliver("\x01\x02 garbage").empty());
