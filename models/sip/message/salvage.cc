@@ -5,6 +5,8 @@
 #include <vector>
 
 #include "models/sip/message/header_names.h"
+#include "models/sip/message/header_values.h"
+#include "models/sip/message/name_addr.h"
 
 namespace siplab::sip {
 namespace {
@@ -29,6 +31,66 @@ std::string_view next_line(std::string_view& rest) {
   return line;
 }
 
+// Whether the answer can echo this row as it is (Via: its first value).
+ParseError row_error(HeaderId id, std::string_view value) {
+  auto lift = [](const auto& parsed) { return parsed ? ParseError{std::string_view::npos, {}, 0} : parsed.error(); };
+  switch (id) {
+    case HeaderId::Via: return lift(parse_via(value));
+    case HeaderId::From:
+    case HeaderId::To: return lift(parse_name_addr(value));
+    case HeaderId::CSeq: return lift(parse_cseq(value));
+    default: return lift(parse_call_id(value));
+  }
+}
+
+// A row the answer can echo, repaired the way RFC 4475 suggests when it
+// does not parse as it is, or nullopt:
+//  - an unterminated quoted display name (§3.1.2.6, quotbal) gets its
+//    closing quote before the "<" of the address;
+//  - otherwise the row is cut where it stops parsing, with the separators
+//    left dangling there dropped (§3.1.2.1, badinv01: "192.0.2.15;;,;,,").
+// Matching needs no more (§17.1.3: branch and CSeq method), and the client
+// can parse the answer it gets.
+std::optional<std::string> echoable(HeaderId id, std::string_view value) {
+  ParseError e = row_error(id, value);
+  if (e.offset == std::string_view::npos) return std::string(value);
+  std::string repaired;
+  const bool open_quote = (id == HeaderId::From || id == HeaderId::To) && !value.empty() && value.front() == '"';
+  const std::size_t lt = value.rfind('<');
+  if (open_quote && value.find('"', 1) == std::string_view::npos && lt != std::string_view::npos) {
+    repaired = std::string(trim(value.substr(0, lt))) + "\" " + std::string(value.substr(lt));
+  } else {
+    std::string_view head = value.substr(0, std::min(e.offset, value.size()));
+    while (!head.empty() && std::string_view(";, \t").find(head.back()) != std::string_view::npos) head.remove_suffix(1);
+    repaired = std::string(head);
+  }
+  if (repaired.empty()) return repaired;  // nothing but separators
+  if (row_error(id, repaired).offset != std::string_view::npos) return std::nullopt;
+  return repaired;
+}
+
+// The row as the answer can echo it: each Via value repaired on its own
+// (values that are only separators dropped, so every hop stays on the way
+// back), other rows as one value.
+std::optional<std::string> echoable_row(HeaderId id, std::string_view value) {
+  if (id != HeaderId::Via) {
+    auto one = echoable(id, value);
+    if (!one || one->empty()) return std::nullopt;
+    return one;
+  }
+  std::string joined;
+  for (std::string_view item : split_list(value)) {
+    if (item.empty()) continue;
+    auto one = echoable(id, item);
+    if (!one) return std::nullopt;
+    if (one->empty()) continue;
+    if (!joined.empty()) joined += ", ";
+    joined += *one;
+  }
+  if (joined.empty()) return std::nullopt;
+  return joined;
+}
+
 }  // namespace
 
 std::optional<Message> salvage_request_for_reply(std::string_view bytes) {
@@ -49,7 +111,10 @@ std::optional<Message> salvage_request_for_reply(std::string_view bytes) {
     std::string_view line = next_line(rest);
     if (line.empty()) break;  // end of the headers
     if (line.front() == ' ' || line.front() == '\t') {
-      if (keep_last) rows.back().value += " " + std::string(trim(line));  // §7.3.1 folding
+      if (keep_last) {  // §7.3.1 folding
+        rows.back().value += ' ';
+        rows.back().value += trim(line);
+      }
       continue;
     }
     const size_t colon = line.find(':');
@@ -69,14 +134,18 @@ std::optional<Message> salvage_request_for_reply(std::string_view bytes) {
                                        HeaderId::CSeq};
   Message request = Message::request(method, Uri{});
   for (const Row& row : rows) {
+    const HeaderId id = header_id(row.name);
     for (size_t i = 0; i < needed.size(); ++i)
-      if (header_id(row.name) == needed[i]) seen[i] = true;
-    request.add_header(row.name, row.value);
+      if (id == needed[i]) seen[i] = true;
+    // The answer copies these rows (§8.2.6.2): one that cannot be made to
+    // parse would make it as malformed as the request, and no client could
+    // read it.
+    auto value = echoable_row(id, row.value);
+    if (!value) return std::nullopt;
+    request.add_header(row.name, *value);
   }
   for (bool s : seen)
     if (!s) return std::nullopt;
-  // The answer copies these rows (§8.2.6.2): when they do not parse, it
-  // would be as malformed as the request and no client could match it.
   if (!request.top_via() || !request.from() || !request.to() || !request.cseq() || !request.call_id())
     return std::nullopt;
   return request;

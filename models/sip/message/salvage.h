@@ -11,11 +11,13 @@
 
 namespace siplab::sip {
 
-// A request holding only the method and the raw Via, From, To, Call-ID and
+// A request holding only the method and the Via, From, To, Call-ID and
 // CSeq rows (compact forms and folding understood), or nullopt when the
 // bytes are a response, an ACK (never answered, §17.2.1), have no method
-// token, or lack one of those rows, or one of them does not parse (the
-// answer echoes them, so it would be malformed too).
+// token, or lack one of those rows.  Rows that do not parse are repaired
+// as RFC 4475 suggests (a display name's missing closing quote inferred,
+// §3.1.2.6; trailing garbage cut, §3.1.2.1); one that cannot be repaired
+// makes it nullopt too, since the answer echoes it.
 std::optional<Message> salvage_request_for_reply(std::string_view bytes);
 
 }  // namespace siplab::sip
