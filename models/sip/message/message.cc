@@ -268,31 +268,44 @@ std::optional<NameAddr> Message::to() const { return name_addr_of(header(HeaderI
 void Message::set_from(const NameAddr& v) { set_header(HeaderId::From, v.to_string()); }
 void Message::set_to(const NameAddr& v) { set_header(HeaderId::To, v.to_string()); }
 
-std::optional<std::string> Message::from_tag() const {
-  auto f = from();
-  if (!f || !f->tag()) return std::nullopt;
-  return std::string(*f->tag());
+namespace {
+
+// The tag of a From/To value, read through a view (no NameAddr built).
+std::optional<std::string> tag_of(std::optional<std::string_view> value) {
+  NameAddrView view;
+  if (!value || internal::parse_name_addr_into(*value, &view)) return std::nullopt;
+  auto tag = view.tag();
+  if (!tag) return std::nullopt;
+  return std::string(*tag);
 }
 
-std::optional<std::string> Message::to_tag() const {
-  auto t = to();
-  if (!t || !t->tag()) return std::nullopt;
-  return std::string(*t->tag());
+// Sets the tag of the first `id` row.  Without a tag yet, ";tag=" is
+// appended to the row text, which the grammar allows after both name-addr
+// and addr-spec (header params follow either, §20.20 / §20.39).
+void set_tag_of(Message& m, HeaderId id, std::string_view tag) {
+  for (Header& h : m.mutable_headers()) {
+    if (h.id != id) continue;
+    NameAddrView view;
+    if (internal::parse_name_addr_into(h.value, &view)) return;
+    if (!view.params.has("tag")) {
+      h.value.reserve(h.value.size() + 5 + tag.size());
+      h.value += ";tag=";
+      h.value += tag;
+      return;
+    }
+    NameAddr na = view.to_name_addr();
+    na.set_tag(tag);
+    h.value = na.to_string();
+    return;
+  }
 }
 
-void Message::set_from_tag(std::string_view tag) {
-  auto f = from();
-  if (!f) return;
-  f->set_tag(tag);
-  set_from(*f);
-}
+}  // namespace
 
-void Message::set_to_tag(std::string_view tag) {
-  auto t = to();
-  if (!t) return;
-  t->set_tag(tag);
-  set_to(*t);
-}
+std::optional<std::string> Message::from_tag() const { return tag_of(header(HeaderId::From)); }
+std::optional<std::string> Message::to_tag() const { return tag_of(header(HeaderId::To)); }
+void Message::set_from_tag(std::string_view tag) { set_tag_of(*this, HeaderId::From, tag); }
+void Message::set_to_tag(std::string_view tag) { set_tag_of(*this, HeaderId::To, tag); }
 
 std::optional<std::string_view> Message::call_id() const { return header(HeaderId::CallId); }
 void Message::set_call_id(std::string_view id) { set_header(HeaderId::CallId, id); }

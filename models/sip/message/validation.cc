@@ -64,7 +64,12 @@ std::optional<Rejection> validate_request(const Message& req, const ValidationOp
   if (!missing.empty()) return reject(400, "Missing " + join(missing) + " header");
 
   // Single-valued headers with several values (RFC 4475 §3.3.8, §3.3.9).
-  if (req.header_values(HeaderId::ContentLength).size() > 1) {
+  // (The typed checks below read views: nothing is copied, since a request
+  // that came through the parser passes them all.)
+  const auto content_length_rows = req.header(HeaderId::ContentLength);
+  if (content_length_rows &&
+      (req.row_count(HeaderId::ContentLength) > 1 || content_length_rows->find(',') != std::string_view::npos) &&
+      req.header_values(HeaderId::ContentLength).size() > 1) {
     auto values = req.header_values(HeaderId::ContentLength);
     bool conflict = std::any_of(values.begin(), values.end(), [&](std::string_view v) { return v != values[0]; });
     return reject(400, conflict ? "Conflicting Content-Length values" : "Multiple Content-Length values");
@@ -72,13 +77,25 @@ std::optional<Rejection> validate_request(const Message& req, const ValidationOp
   for (HeaderId id : {HeaderId::To, HeaderId::From, HeaderId::CallId, HeaderId::CSeq, HeaderId::MaxForwards})
     if (req.row_count(id) > 1) return reject(400, "Multiple values in single-value header " + std::string(canonical_name(id)));
 
-  auto cseq = req.cseq();
-  if (!cseq) return reject(400, "Malformed CSeq header");
-  if (!req.from()) return reject(400, "Malformed From header");
-  if (!req.to()) return reject(400, "Malformed To header");
+  CSeqView cseq_view;
+  if (internal::parse_cseq_into(*req.header(HeaderId::CSeq), &cseq_view)) return reject(400, "Malformed CSeq header");
+  const CSeqView* cseq = &cseq_view;
+  if (internal::parse_name_addr_into(*req.header(HeaderId::From), nullptr)) return reject(400, "Malformed From header");
+  NameAddrView to;
+  if (internal::parse_name_addr_into(*req.header(HeaderId::To), &to)) return reject(400, "Malformed To header");
   if (!parse_call_id(*req.call_id())) return reject(400, "Malformed Call-ID header");
-  auto via = req.top_via();
-  if (!via) return reject(400, "Malformed Via header");
+  ViaView top_via;
+  {
+    // The top via-parm: the first Via row up to its first top-level comma.
+    std::string_view first = *req.header(HeaderId::Via);
+    bool done = false;
+    internal::for_each_split_value(first, [&](std::string_view v) {
+      if (!done) first = v;
+      done = true;
+    });
+    if (internal::parse_via_into(first, &top_via)) return reject(400, "Malformed Via header");
+  }
+  const ViaView* via = &top_via;
   if (req.header(HeaderId::MaxForwards) && !req.max_forwards()) return reject(400, "Malformed Max-Forwards header");
   if (cseq->method != req.method())
     return known_method(req.method()) || opt.role == Role::Proxy
@@ -101,8 +118,10 @@ std::optional<Rejection> validate_request(const Message& req, const ValidationOp
     // §16.3 steps 2-4.
     if (!contains_ci(opt.supported_schemes, scheme)) return reject(416, "Unsupported URI Scheme");
     if (auto mf = req.max_forwards(); mf && *mf == 0) return reject(483, "Too Many Hops");
-    auto unsupported = unsupported_tags(req.proxy_require(), opt.supported_extensions);
-    if (!unsupported.empty()) return reject(420, "Bad Extension", {Header("Unsupported", join(unsupported))});
+    if (req.row_count(HeaderId::ProxyRequire) > 0) {
+      auto unsupported = unsupported_tags(req.proxy_require(), opt.supported_extensions);
+      if (!unsupported.empty()) return reject(420, "Bad Extension", {Header("Unsupported", join(unsupported))});
+    }
     return std::nullopt;
   }
 
@@ -119,16 +138,21 @@ std::optional<Rejection> validate_request(const Message& req, const ValidationOp
   }
   // §8.2.2.3: never reject ACK (it has no response) or CANCEL on Require.
   if (req.method() != "ACK" && req.method() != "CANCEL") {
-    auto unsupported = unsupported_tags(req.require(), opt.supported_extensions);
-    if (!unsupported.empty()) return reject(420, "Bad Extension", {Header("Unsupported", join(unsupported))});
+    if (req.row_count(HeaderId::Require) > 0) {
+      auto unsupported = unsupported_tags(req.require(), opt.supported_extensions);
+      if (!unsupported.empty()) return reject(420, "Bad Extension", {Header("Unsupported", join(unsupported))});
+    }
   }
   if (opt.role == Role::Registrar && req.method() == "REGISTER") {
     // §10.3 step 5, RFC 4475 §3.3.4: the AOR in To must be a SIP/SIPS URI.
-    if (!req.to()->uri.is_sip_or_sips()) return reject(400, "Address-of-record in To must be a SIP or SIPS URI");
+    if (!to.uri.is_sip_or_sips()) return reject(400, "Address-of-record in To must be a SIP or SIPS URI");
   }
   // §8.2.3: a body we cannot process → 415 with the Accept we do take.
   if (!req.body().empty()) {
-    auto type = req.content_type();
+    MediaTypeView type_view;
+    const auto type_row = req.header(HeaderId::ContentType);
+    const MediaTypeView* type =
+        type_row && !internal::parse_media_type_into(*type_row, &type_view) ? &type_view : nullptr;
     bool ok = type && std::any_of(opt.accepted_content_types.begin(), opt.accepted_content_types.end(),
                                   [&](const std::string& t) {
                                     std::size_t slash = t.find('/');
