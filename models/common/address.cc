@@ -23,6 +23,20 @@ std::optional<IpAddress> IpAddress::parse(std::string_view text) {
 }
 
 std::string IpAddress::to_string() const {
+  if (!v6) {
+    // Dotted decimal by hand: glibc's inet_ntop for IPv4 goes through
+    // sprintf, and every received request stamps its source (RFC 3581).
+    char buf[16];
+    char* p = buf;
+    for (int i = 0; i < 4; ++i) {
+      unsigned b = bytes[static_cast<std::size_t>(i)];
+      if (b >= 100) *p++ = static_cast<char>('0' + b / 100);
+      if (b >= 10) *p++ = static_cast<char>('0' + b / 10 % 10);
+      *p++ = static_cast<char>('0' + b % 10);
+      if (i < 3) *p++ = '.';
+    }
+    return std::string(buf, p);
+  }
   char buf[INET6_ADDRSTRLEN];
   // glibc's inet_ntop follows RFC 5952 (lower case, longest zero run compressed).
   inet_ntop(v6 ? AF_INET6 : AF_INET, bytes.data(), buf, sizeof buf);

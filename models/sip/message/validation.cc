@@ -1,6 +1,7 @@
 #include "models/sip/message/validation.h"
 
 #include <algorithm>
+#include <array>
 
 #include "models/sip/message/internal.h"
 
@@ -58,9 +59,13 @@ std::optional<Rejection> validate_request(const Message& req, const ValidationOp
 
   // §8.1.1: To, From, CSeq, Call-ID and Via are mandatory.  (Max-Forwards
   // is too, but RFC 2543 peers omit it and RFC 4475 §3.4.1 accepts that.)
+  // Rows of every known header, counted in one pass.
+  std::array<uint16_t, static_cast<std::size_t>(HeaderId::kCount)> rows{};
+  for (const Header& h : req.headers()) ++rows[static_cast<std::size_t>(h.id)];
+  auto row_count = [&](HeaderId id) { return rows[static_cast<std::size_t>(id)]; };
   std::vector<std::string> missing;
   for (HeaderId id : {HeaderId::To, HeaderId::From, HeaderId::CallId, HeaderId::CSeq, HeaderId::Via})
-    if (req.row_count(id) == 0) missing.emplace_back(canonical_name(id));
+    if (row_count(id) == 0) missing.emplace_back(canonical_name(id));
   if (!missing.empty()) return reject(400, "Missing " + join(missing) + " header");
 
   // Single-valued headers with several values (RFC 4475 §3.3.8, §3.3.9).
@@ -68,14 +73,14 @@ std::optional<Rejection> validate_request(const Message& req, const ValidationOp
   // that came through the parser passes them all.)
   const auto content_length_rows = req.header(HeaderId::ContentLength);
   if (content_length_rows &&
-      (req.row_count(HeaderId::ContentLength) > 1 || content_length_rows->find(',') != std::string_view::npos) &&
+      (row_count(HeaderId::ContentLength) > 1 || content_length_rows->find(',') != std::string_view::npos) &&
       req.header_values(HeaderId::ContentLength).size() > 1) {
     auto values = req.header_values(HeaderId::ContentLength);
     bool conflict = std::any_of(values.begin(), values.end(), [&](std::string_view v) { return v != values[0]; });
     return reject(400, conflict ? "Conflicting Content-Length values" : "Multiple Content-Length values");
   }
   for (HeaderId id : {HeaderId::To, HeaderId::From, HeaderId::CallId, HeaderId::CSeq, HeaderId::MaxForwards})
-    if (req.row_count(id) > 1) return reject(400, "Multiple values in single-value header " + std::string(canonical_name(id)));
+    if (row_count(id) > 1) return reject(400, "Multiple values in single-value header " + std::string(canonical_name(id)));
 
   CSeqView cseq_view;
   if (internal::parse_cseq_into(*req.header(HeaderId::CSeq), &cseq_view)) return reject(400, "Malformed CSeq header");
@@ -118,7 +123,7 @@ std::optional<Rejection> validate_request(const Message& req, const ValidationOp
     // §16.3 steps 2-4.
     if (!contains_ci(opt.supported_schemes, scheme)) return reject(416, "Unsupported URI Scheme");
     if (auto mf = req.max_forwards(); mf && *mf == 0) return reject(483, "Too Many Hops");
-    if (req.row_count(HeaderId::ProxyRequire) > 0) {
+    if (row_count(HeaderId::ProxyRequire) > 0) {
       auto unsupported = unsupported_tags(req.proxy_require(), opt.supported_extensions);
       if (!unsupported.empty()) return reject(420, "Bad Extension", {Header("Unsupported", join(unsupported))});
     }
@@ -138,7 +143,7 @@ std::optional<Rejection> validate_request(const Message& req, const ValidationOp
   }
   // §8.2.2.3: never reject ACK (it has no response) or CANCEL on Require.
   if (req.method() != "ACK" && req.method() != "CANCEL") {
-    if (req.row_count(HeaderId::Require) > 0) {
+    if (row_count(HeaderId::Require) > 0) {
       auto unsupported = unsupported_tags(req.require(), opt.supported_extensions);
       if (!unsupported.empty()) return reject(420, "Bad Extension", {Header("Unsupported", join(unsupported))});
     }
@@ -163,7 +168,7 @@ std::optional<Rejection> validate_request(const Message& req, const ValidationOp
   }
   // RFC 4475 §3.3.15: an INVITE whose Accept admits none of the session
   // description types we could answer with → 406 plus Warning 399.
-  if (req.method() == "INVITE" && req.row_count(HeaderId::Accept) > 0) {
+  if (req.method() == "INVITE" && row_count(HeaderId::Accept) > 0) {
     auto ranges = req.header_values(HeaderId::Accept);
     bool any = false;
     for (std::string_view range : ranges)

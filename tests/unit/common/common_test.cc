@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <string>
 
 #include "models/common/address.h"
 #include "models/common/random.h"
@@ -14,6 +15,17 @@ TEST(IpAddress, ParsesAndPrintsIpv4) {
   EXPECT_FALSE(ip->v6);
   EXPECT_EQ(*ip, IpAddress::v4(192, 0, 2, 10));
   EXPECT_EQ(ip->to_string(), "192.0.2.10");
+}
+
+TEST(IpAddress, PrintsEveryIpv4OctetWithoutLeadingZeros) {
+  // Every octet value in every position, against inet_ntop's format.
+  for (unsigned v = 0; v < 256; ++v) {
+    const auto b = static_cast<uint8_t>(v);
+    const std::string o = std::to_string(v);
+    EXPECT_EQ(IpAddress::v4(b, 0, 255, b).to_string(), o + ".0.255." + o);
+    EXPECT_EQ(IpAddress::v4(10, b, b, 9).to_string(), "10." + o + "." + o + ".9");
+    EXPECT_EQ(IpAddress::parse(IpAddress::v4(b, b, b, b).to_string()), IpAddress::v4(b, b, b, b));
+  }
 }
 
 TEST(IpAddress, PrintsIpv6Canonically) {
