@@ -549,17 +549,28 @@ std::string_view default_reason_phrase(int code) {
 Message make_response(const Message& request, int status_code, std::string_view reason,
                       std::optional<std::string_view> to_tag) {
   Message r = Message::response(status_code, reason.empty() ? default_reason_phrase(status_code) : reason);
+  auto copied = [&](const Header& h) {
+    return h.id == HeaderId::Via || h.id == HeaderId::From || h.id == HeaderId::To || h.id == HeaderId::CallId ||
+           h.id == HeaderId::CSeq || (status_code == 100 && h.id == HeaderId::Timestamp);  // §8.2.6.1
+  };
+  std::vector<Header>& rows = r.mutable_headers();
+  rows.reserve(static_cast<std::size_t>(std::count_if(request.headers().begin(), request.headers().end(), copied)) + 1);
+  Header* to = nullptr;
   for (const Header& h : request.headers()) {
-    bool copy = h.id == HeaderId::Via || h.id == HeaderId::From || h.id == HeaderId::To ||
-                h.id == HeaderId::CallId || h.id == HeaderId::CSeq ||
-                (status_code == 100 && h.id == HeaderId::Timestamp);  // §8.2.6.1
-    if (copy) {
-      r.mutable_headers().push_back(h);
-    }
+    if (!copied(h)) continue;
+    rows.push_back(h);
+    if (h.id == HeaderId::To && to == nullptr) to = &rows.back();
   }
   // §8.2.6.2: a UAS adds a To tag when the request had none (not on 100).
-  if (to_tag && status_code > 100 && !r.to_tag()) r.set_to_tag(*to_tag);
-  r.add_header("Content-Length", "0");
+  // The To row is read once through a view; the tag is appended to its text.
+  if (to_tag && status_code > 100 && to != nullptr) {
+    NameAddrView view;
+    if (!internal::parse_name_addr_into(to->value, &view) && !view.params.has("tag")) {
+      to->value += ";tag=";
+      to->value += *to_tag;
+    }
+  }
+  rows.emplace_back(HeaderId::ContentLength, "Content-Length", "0");
   return r;
 }
 
