@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstring>
 #include <new>
 #include <span>
 #include <type_traits>
@@ -20,6 +21,27 @@ class InlineVector {
   static_assert(std::is_trivially_copyable_v<T> && std::is_trivially_destructible_v<T>);
 
  public:
+  InlineVector() = default;
+  InlineVector(const InlineVector&) = default;
+  InlineVector& operator=(const InlineVector&) = default;
+  // A move leaves the source empty (its heap part went to the target, so
+  // its size would otherwise describe storage it no longer has).
+  InlineVector(InlineVector&& other) noexcept : heap_(std::move(other.heap_)), size_(other.size_) {
+    std::memcpy(inline_, other.inline_, sizeof inline_);
+    other.heap_.clear();
+    other.size_ = 0;
+  }
+  InlineVector& operator=(InlineVector&& other) noexcept {
+    if (this != &other) {
+      std::memcpy(inline_, other.inline_, sizeof inline_);
+      heap_ = std::move(other.heap_);
+      size_ = other.size_;
+      other.heap_.clear();
+      other.size_ = 0;
+    }
+    return *this;
+  }
+
   std::size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
   const T* data() const { return heap_.empty() ? slots() : heap_.data(); }

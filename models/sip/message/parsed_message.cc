@@ -33,19 +33,40 @@ class BufferPool {
   std::vector<std::pair<std::unique_ptr<char[]>, std::size_t>> free_;
 };
 
-BufferPool& buffer_pool() {
-  thread_local BufferPool pool;
-  return pool;
+// Set when this thread's pool is destroyed.  A ParsedMessage with static
+// storage outlives the thread_local pool at exit; its destructor must then
+// free its buffer instead of handing it to a pool that no longer exists.  A
+// bool is trivially destructible, so reading it stays valid to the end.
+thread_local bool pool_gone = false;
+
+class ThreadPool : public BufferPool {
+ public:
+  ~ThreadPool() { pool_gone = true; }
+};
+
+// This thread's pool, or nullptr once it has been destroyed.
+BufferPool* buffer_pool() {
+  if (pool_gone) return nullptr;
+  thread_local ThreadPool pool;
+  return &pool;
 }
 
 }  // namespace
 
-ParsedMessage::~ParsedMessage() { buffer_pool().give_back(std::move(buffer_), capacity_); }
+ParsedMessage::~ParsedMessage() {
+  if (BufferPool* pool = buffer_pool()) pool->give_back(std::move(buffer_), capacity_);
+}
 
 void ParsedMessage::reserve_buffer(std::size_t need) {
-  if (capacity_ >= need) return;
-  buffer_pool().give_back(std::move(buffer_), capacity_);
-  std::tie(buffer_, capacity_) = buffer_pool().take(need);
+  if (buffer_ && capacity_ >= need) return;  // (a moved-from message has no buffer)
+  BufferPool* pool = buffer_pool();
+  if (pool == nullptr) {
+    buffer_ = std::make_unique_for_overwrite<char[]>(need);
+    capacity_ = need;
+    return;
+  }
+  pool->give_back(std::move(buffer_), capacity_);
+  std::tie(buffer_, capacity_) = pool->take(need);
 }
 
 std::optional<std::string_view> ParsedMessage::header(HeaderId id) const {

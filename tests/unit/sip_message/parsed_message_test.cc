@@ -227,6 +227,17 @@ TEST(ParsedMessage, SpillsPastItsInlineCapacityWithoutLosingOrder) {
   ASSERT_EQ(p.headers().size(), 43u);
   EXPECT_EQ(p.headers()[9 + 29].name, "X-H29");
   EXPECT_EQ(p.header("x-h29"), "v");
+  // A move takes everything along and leaves the source empty, not
+  // describing storage it gave away.
+  ParsedMessage moved = std::move(p);
+  ASSERT_EQ(moved.vias().size(), 9u);
+  EXPECT_EQ(moved.vias()[8].branch(), "z9hG4bK8");
+  EXPECT_TRUE(p.vias().empty());
+  EXPECT_TRUE(p.headers().empty());
+  // ... and can be parsed into again (it gets a new buffer).
+  ASSERT_FALSE(parse_message_into(bytes, p).has_value());
+  EXPECT_EQ(p.vias().size(), 9u);
+  p = std::move(moved);
   // Parsing a small message into the same object forgets the big one.
   ASSERT_FALSE(parse_message_into("SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP x.example.com;branch=z9hG4bKz\r\n"
                                   "From: <sip:a@example.com>;tag=1\r\nTo: <sip:b@example.com>\r\nCall-ID: c\r\n"
