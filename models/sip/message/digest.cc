@@ -225,8 +225,7 @@ bool new_scheme_starts(std::string_view text, std::size_t pos) {
 // Reads "name = value" pairs separated by commas until the end of the text
 // or, when `list_mode`, until a comma followed by a new scheme.  Empty list
 // elements are ignored (RFC 7230 §7).
-template <typename Params>
-std::optional<ParseError> read_params(Scanner& s, bool list_mode, Params& out) {
+std::optional<ParseError> read_params(Scanner& s, bool list_mode, RawParams& out) {
   while (true) {
     s.skip_lws();
     if (s.at_end()) return std::nullopt;
@@ -264,8 +263,7 @@ std::optional<ParseError> read_params(Scanner& s, bool list_mode, Params& out) {
 }
 
 // RFC 7235 §2.1: each parameter name MUST only occur once per challenge.
-template <typename Params>
-std::optional<ParseError> check_duplicates(const Params& params) {
+std::optional<ParseError> check_duplicates(const RawParams& params) {
   for (std::size_t i = 0; i < params.size(); ++i)
     for (std::size_t j = 0; j < i; ++j)
       if (iequal(params[i].name, params[j].name))
@@ -340,8 +338,6 @@ Expected<DigestChallenge> build_challenge(const RawParams& params, std::size_t e
   return c;
 }
 
-// The Digest credentials into views (RFC 2617 §3.2.2, RFC 7616 §3.4): the
-// checks every caller gets, without copying a value.
 // The Digest credential parameters (RFC 2617 §3.2.2, RFC 7616 §3.4).
 enum class CredField : uint8_t { Username, Realm, Nonce, Uri, Response, Algorithm, Cnonce, Opaque, Qop, Nc, Userhash, Other };
 

@@ -56,13 +56,9 @@ std::optional<uint32_t> parse_delta_seconds(std::optional<std::string_view> valu
 // quotes and <> do not split; items are trimmed; empty items included.
 template <typename Fn>
 auto for_each_list_item(std::string_view value, Fn&& fn) -> decltype(fn(value)) {
+  using syntax::trim;
   std::size_t start = 0;
   int angle = 0;
-  auto trim = [](std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-    return s;
-  };
   // Most rows hold one value: without a comma there is nothing to split.
   if (syntax::find_byte(value, 0, ',') == std::string_view::npos) return fn(trim(value));
   for (std::size_t i = 0; i < value.size(); ++i) {

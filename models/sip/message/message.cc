@@ -228,16 +228,22 @@ std::vector<Via> Message::vias() const {
   return out;
 }
 
-std::optional<Via> Message::top_via() const {
+std::optional<ViaView> Message::top_via_view() const {
   for (const Header& h : headers_) {
     if (h.id != HeaderId::Via) continue;
     std::string_view v = h.value;
     std::size_t comma = first_top_level_comma(v);
-    auto via = parse_via(syntax::trim(v.substr(0, comma)));
-    if (!via) return std::nullopt;
-    return std::move(*via);
+    ViaView view;
+    if (internal::parse_via_into(syntax::trim(v.substr(0, comma)), &view)) return std::nullopt;
+    return view;
   }
   return std::nullopt;
+}
+
+std::optional<Via> Message::top_via() const {
+  auto view = top_via_view();
+  if (!view) return std::nullopt;
+  return view->to_via();
 }
 
 void Message::push_via(const Via& via) { insert_before_first(HeaderId::Via, "Via", via.to_string()); }
@@ -279,23 +285,31 @@ std::optional<std::string> tag_of(std::optional<std::string_view> value) {
   return std::string(*tag);
 }
 
-// Sets the tag of the first `id` row.  Without a tag yet, ";tag=" is
-// appended to the row text, which the grammar allows after both name-addr
-// and addr-spec (header params follow either, §20.20 / §20.39).
+// What a From/To row says about its tag.
+enum class RowTag { Unparsable, Absent, Present };
+
+// Reads the row through a view; without a tag yet, appends ";tag=" to the
+// row text, which the grammar allows after both name-addr and addr-spec
+// (header params follow either, §20.20 / §20.39).
+RowTag add_tag_if_absent(Header& row, std::string_view tag, NameAddrView& view) {
+  if (internal::parse_name_addr_into(row.value, &view)) return RowTag::Unparsable;
+  if (view.params.has("tag")) return RowTag::Present;
+  row.value.reserve(row.value.size() + 5 + tag.size());
+  row.value += ";tag=";
+  row.value += tag;
+  return RowTag::Absent;
+}
+
+// Sets the tag of the first `id` row, replacing one it already has.
 void set_tag_of(Message& m, HeaderId id, std::string_view tag) {
   for (Header& h : m.mutable_headers()) {
     if (h.id != id) continue;
     NameAddrView view;
-    if (internal::parse_name_addr_into(h.value, &view)) return;
-    if (!view.params.has("tag")) {
-      h.value.reserve(h.value.size() + 5 + tag.size());
-      h.value += ";tag=";
-      h.value += tag;
-      return;
+    if (add_tag_if_absent(h, tag, view) == RowTag::Present) {
+      NameAddr na = view.to_name_addr();
+      na.set_tag(tag);
+      h.value = na.to_string();
     }
-    NameAddr na = view.to_name_addr();
-    na.set_tag(tag);
-    h.value = na.to_string();
     return;
   }
 }
@@ -562,13 +576,9 @@ Message make_response(const Message& request, int status_code, std::string_view 
     if (h.id == HeaderId::To && to == nullptr) to = &rows.back();
   }
   // §8.2.6.2: a UAS adds a To tag when the request had none (not on 100).
-  // The To row is read once through a view; the tag is appended to its text.
   if (to_tag && status_code > 100 && to != nullptr) {
     NameAddrView view;
-    if (!internal::parse_name_addr_into(to->value, &view) && !view.params.has("tag")) {
-      to->value += ";tag=";
-      to->value += *to_tag;
-    }
+    add_tag_if_absent(*to, *to_tag, view);
   }
   rows.emplace_back(HeaderId::ContentLength, "Content-Length", "0");
   return r;

@@ -88,6 +88,9 @@ class Message {
   // ---- Via ----
   std::vector<Via> vias() const;
   std::optional<Via> top_via() const;
+  // The same top via-parm as a view into its row: no copy, valid until the
+  // message changes.  nullopt when there is no Via or it does not parse.
+  std::optional<ViaView> top_via_view() const;
   void push_via(const Via& via);  // becomes the new top value
   bool pop_via();                 // removes the top value; false if none
   void set_top_via(const Via& via);

@@ -91,7 +91,7 @@ std::size_t next_param(std::string_view s, bool header_form, std::size_t i, std:
       std::size_t close = s.find(']', j);
       j = close == npos ? s.size() : close + 1;
     } else {
-      while (j < s.size() && (syntax::is_token(s[j]) || s[j] == ':')) ++j;
+      while (j < s.size() && syntax::is(s[j], syntax::kTokenOrColon)) ++j;  // received may be bare IPv6
     }
     value = s.substr(value_start, j - value_start);
     i = j;
@@ -101,23 +101,22 @@ std::size_t next_param(std::string_view s, bool header_form, std::size_t i, std:
 
 }  // namespace internal
 
-std::optional<std::string_view> ParamsView::value(std::string_view wanted) const {
+bool ParamsView::find(std::string_view wanted, std::optional<std::string_view>& value) const {
   std::string_view name;
+  for (std::size_t i = internal::next_param(text, header_form, 0, name, value); i != std::string_view::npos;
+       i = internal::next_param(text, header_form, i, name, value))
+    if (iequals(name, wanted)) return true;
+  return false;
+}
+
+std::optional<std::string_view> ParamsView::value(std::string_view wanted) const {
   std::optional<std::string_view> v;
-  for (std::size_t i = internal::next_param(text, header_form, 0, name, v); i != std::string_view::npos;
-       i = internal::next_param(text, header_form, i, name, v))
-    if (iequals(name, wanted)) return v;
-  return std::nullopt;
+  return find(wanted, v) ? v : std::nullopt;
 }
 
 bool ParamsView::has(std::string_view wanted) const {
-  bool found = false;
-  std::string_view name;
   std::optional<std::string_view> v;
-  for (std::size_t i = internal::next_param(text, header_form, 0, name, v); i != std::string_view::npos && !found;
-       i = internal::next_param(text, header_form, i, name, v))
-    found = iequals(name, wanted);
-  return found;
+  return find(wanted, v);
 }
 
 ParamList ParamsView::to_list() const {

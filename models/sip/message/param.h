@@ -69,6 +69,10 @@ struct ParamsView {
   std::optional<std::string_view> value(std::string_view name) const;
   bool has(std::string_view name) const;
   ParamList to_list() const;
+
+ private:
+  // Whether a `name` parameter exists; `value` then holds the first one's.
+  bool find(std::string_view name, std::optional<std::string_view>& value) const;
 };
 
 namespace internal {

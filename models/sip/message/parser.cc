@@ -1,9 +1,6 @@
 #include "models/sip/message/parser.h"
 
 #include <cstring>
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 #include "models/sip/message/internal.h"
 #include "models/sip/message/parsed_message.h"
@@ -18,32 +15,14 @@ ParseError err(std::size_t offset, std::string reason, int status = 400) {
 
 constexpr std::size_t npos = std::string_view::npos;
 
-// Index of the first CR or LF at or after `from`, or s.size(): sixteen
-// bytes per step where SSE2 exists (every x86-64 CPU), since this scan
-// touches every byte of the header section.
-std::size_t find_cr_or_lf(std::string_view s, std::size_t from) {
-  std::size_t i = from;
-#if defined(__SSE2__)
-  const __m128i cr = _mm_set1_epi8('\r'), lf = _mm_set1_epi8('\n');
-  for (; i + 16 <= s.size(); i += 16) {
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
-    const int hits = _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, lf)));
-    if (hits != 0) return i + static_cast<std::size_t>(__builtin_ctz(static_cast<unsigned>(hits)));
-  }
-#endif
-  for (; i < s.size(); ++i)
-    if (s[i] == '\r' || s[i] == '\n') return i;
-  return s.size();
-}
-
 // End of the line starting at `from` (index of its CR), or npos when no
 // CRLF follows.  A bare LF is reported through `bare_lf`; `inner_cr` says
 // whether a CR not followed by LF lies inside the line (when false the line
 // holds no CR at all).
 std::size_t line_end(std::string_view s, std::size_t from, bool& bare_lf, bool& inner_cr) {
-  const std::size_t first = find_cr_or_lf(s, from);
+  const std::size_t first = syntax::find_either(s, from, '\r', '\n');
   inner_cr = false;
-  if (first == s.size()) return npos;
+  if (first == npos) return npos;
   if (s[first] == '\n') {  // no CR right before it, or that CR would be first
     bare_lf = true;
     return first;
@@ -105,26 +84,6 @@ template <typename T>
 std::optional<ParseError> lift(const Expected<T>& r) {
   if (r) return std::nullopt;
   return r.error();
-}
-
-// 1*DIGIT not above `max` into the first-row slot `out`; anything unusual
-// (an error, or leading zeros past ten digits) goes through parse_uint so
-// the result and the error text stay the same.
-std::optional<ParseError> number_into(std::string_view value, uint32_t max, std::optional<uint32_t>& out) {
-  uint64_t n = 0;
-  bool ok = !value.empty() && value.size() <= 10;
-  for (std::size_t i = 0; ok && i < value.size(); ++i) {
-    ok = syntax::is_digit(value[i]);
-    n = n * 10 + static_cast<uint64_t>(value[i] - '0');
-  }
-  if (!ok || n > max) {
-    // Over ten digits may still be a small number with leading zeros.
-    auto slow = parse_uint(value, max);
-    if (!slow) return slow.error();
-    n = *slow;
-  }
-  if (!out) out = static_cast<uint32_t>(n);
-  return std::nullopt;
 }
 
 template <typename T>
@@ -274,13 +233,13 @@ class ParsedMessageBuilder {
         return std::nullopt;
       }
       case HeaderId::MaxForwards:
-        return number_into(value, 255, m_.max_forwards_);
+        return lift_into(parse_uint(value, 255), m_.max_forwards_);
       case HeaderId::ContentLength:
-        return number_into(value, 0xFFFFFFFFu, m_.content_length_);
+        return lift_into(parse_uint(value, 0xFFFFFFFFu), m_.content_length_);
       case HeaderId::Expires:
-        return number_into(value, 0xFFFFFFFFu, m_.expires_);
+        return lift_into(parse_uint(value, 0xFFFFFFFFu), m_.expires_);
       case HeaderId::MinExpires:
-        return number_into(value, 0xFFFFFFFFu, m_.min_expires_);
+        return lift_into(parse_uint(value, 0xFFFFFFFFu), m_.min_expires_);
       case HeaderId::ContentType: {
         MediaTypeView view;
         if (auto e = internal::parse_media_type_into(value, &view)) return e;
@@ -442,9 +401,7 @@ std::optional<ParseError> parse_message_into(std::string_view input, ParsedMessa
       cseq_value_offset = piece_offset;
       ++cseq_rows;
     } else if (id == HeaderId::ContentLength) {
-      std::optional<uint32_t> row;
-      number_into(value, 0xFFFFFFFFu, row);  // checked by header() above
-      const uint32_t v = *row;
+      const uint32_t v = *parse_uint(value, 0xFFFFFFFFu);  // checked by header() above
       if (length && *length != v) conflicting = true;
       length = v;
     }

@@ -89,18 +89,8 @@ std::optional<Rejection> validate_request(const Message& req, const ValidationOp
   NameAddrView to;
   if (internal::parse_name_addr_into(*req.header(HeaderId::To), &to)) return reject(400, "Malformed To header");
   if (!parse_call_id(*req.call_id())) return reject(400, "Malformed Call-ID header");
-  ViaView top_via;
-  {
-    // The top via-parm: the first Via row up to its first top-level comma.
-    std::string_view first = *req.header(HeaderId::Via);
-    bool done = false;
-    internal::for_each_split_value(first, [&](std::string_view v) {
-      if (!done) first = v;
-      done = true;
-    });
-    if (internal::parse_via_into(first, &top_via)) return reject(400, "Malformed Via header");
-  }
-  const ViaView* via = &top_via;
+  const auto via = req.top_via_view();
+  if (!via) return reject(400, "Malformed Via header");
   if (req.header(HeaderId::MaxForwards) && !req.max_forwards()) return reject(400, "Malformed Max-Forwards header");
   if (cseq->method != req.method())
     return known_method(req.method()) || opt.role == Role::Proxy
