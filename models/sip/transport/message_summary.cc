@@ -10,13 +10,6 @@ namespace {
 
 bool is_lws(char c) { return c == ' ' || c == '\t'; }
 
-bool iequals_ascii(std::string_view a, std::string_view b) {
-  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-    auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
-    return lower(x) == lower(y);
-  });
-}
-
 // Index just past the quoted-string that opens at `i` (§25.1: quoted-pair
 // escapes one character); the size when it never closes.
 std::size_t skip_quoted(std::string_view v, std::size_t i) {
@@ -59,7 +52,7 @@ std::optional<std::string_view> param_value_at(std::string_view v, std::size_t i
       }
       value = v.substr(value_begin, i - value_begin);
     }
-    if (iequals_ascii(param, name)) return value;
+    if (iequals(param, name)) return value;
     while (i < n && is_lws(v[i])) ++i;
     if (i < n && v[i] == ',' && stop_at_comma) return std::nullopt;
   }
