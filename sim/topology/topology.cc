@@ -93,6 +93,31 @@ std::string file_safe(const std::string& name) {
   return out;
 }
 
+// Static routes on every node, for IPv4 or IPv6: `routing_of(from)` is the
+// node's static routing, `hop(from, route)` the (gateway, interface) of a
+// planned route and `address_of(to)` the destination.  A node with one link
+// reaches everything through it: one default route instead of n-1 host
+// routes (ns-3 scans static routes linearly).
+template <typename RoutingOf, typename HopOf, typename AddressOf>
+void install_static_routes(const TopologyPlan& plan, RoutingOf routing_of, HopOf hop, AddressOf address_of) {
+  const size_t n = plan.node_count();
+  for (size_t from = 0; from < n; ++from) {
+    auto routing = routing_of(from);
+    if (plan.links_of_node[from].size() == 1) {
+      const size_t to = from == 0 ? 1 : 0;
+      auto [gateway, index] = hop(from, *plan.routes.find(from, to));
+      routing->SetDefaultRoute(gateway, index);
+      continue;
+    }
+    for (size_t to = 0; to < n; ++to) {
+      const auto r = plan.routes.find(from, to);
+      if (!r) continue;
+      auto [gateway, index] = hop(from, *r);
+      routing->AddHostRouteTo(address_of(to), gateway, index);
+    }
+  }
+}
+
 }  // namespace
 
 int64_t Topology::stream_base(uint64_t seed) {
@@ -225,57 +250,29 @@ void Topology::install_routes() {
 
 void Topology::install_routes_v4() {
   ns3::Ipv4StaticRoutingHelper helper;
-  const size_t n = plan_.node_count();
-  for (size_t from = 0; from < n; ++from) {
-    auto routing = helper.GetStaticRouting(nodes_.Get(from)->GetObject<ns3::Ipv4>());
-    auto hop = [&](const Route& r) {
-      const PlannedLink& link = plan_.links[r.link];
-      const bool from_is_a = link.a == from;
-      const IpAddress next = from_is_a ? link.transfer_b : link.transfer_a;
-      return std::pair{to_ns3(next), if_index_[2 * r.link + (from_is_a ? 0 : 1)]};
-    };
-    // A node with one link reaches everything through it: one default
-    // route instead of n-1 host routes (ns-3 scans static routes linearly).
-    if (plan_.links_of_node[from].size() == 1) {
-      const size_t to = from == 0 ? 1 : 0;
-      auto [gateway, index] = hop(*plan_.routes.find(from, to));
-      routing->SetDefaultRoute(gateway, index);
-      continue;
-    }
-    for (size_t to = 0; to < n; ++to) {
-      const auto r = plan_.routes.find(from, to);
-      if (!r) continue;
-      auto [gateway, index] = hop(*r);
-      routing->AddHostRouteTo(to_ns3(plan_.addresses[to]), gateway, index);
-    }
-  }
+  install_static_routes(
+      plan_, [&](size_t from) { return helper.GetStaticRouting(nodes_.Get(from)->GetObject<ns3::Ipv4>()); },
+      [&](size_t from, const Route& r) {
+        const PlannedLink& link = plan_.links[r.link];
+        const bool from_is_a = link.a == from;
+        return std::pair{to_ns3(from_is_a ? link.transfer_b : link.transfer_a),
+                         if_index_[2 * r.link + (from_is_a ? 0 : 1)]};
+      },
+      [&](size_t to) { return to_ns3(plan_.addresses[to]); });
 }
 
 // The same routes as install_routes_v4, over the IPv6 transfer addresses.
 void Topology::install_routes_v6() {
   ns3::Ipv6StaticRoutingHelper helper;
-  const size_t n = plan_.node_count();
-  for (size_t from = 0; from < n; ++from) {
-    auto routing = helper.GetStaticRouting(nodes_.Get(from)->GetObject<ns3::Ipv6>());
-    auto hop = [&](const Route& r) {
-      const PlannedLink& link = plan_.links[r.link];
-      const bool from_is_a = link.a == from;
-      const IpAddress next = from_is_a ? link.transfer6_b : link.transfer6_a;
-      return std::pair{to_ns3_v6(next), if6_index_[2 * r.link + (from_is_a ? 0 : 1)]};
-    };
-    if (plan_.links_of_node[from].size() == 1) {
-      const size_t to = from == 0 ? 1 : 0;
-      auto [gateway, index] = hop(*plan_.routes.find(from, to));
-      routing->SetDefaultRoute(gateway, index);
-      continue;
-    }
-    for (size_t to = 0; to < n; ++to) {
-      const auto r = plan_.routes.find(from, to);
-      if (!r) continue;
-      auto [gateway, index] = hop(*r);
-      routing->AddHostRouteTo(to_ns3_v6(plan_.addresses6[to]), gateway, index);
-    }
-  }
+  install_static_routes(
+      plan_, [&](size_t from) { return helper.GetStaticRouting(nodes_.Get(from)->GetObject<ns3::Ipv6>()); },
+      [&](size_t from, const Route& r) {
+        const PlannedLink& link = plan_.links[r.link];
+        const bool from_is_a = link.a == from;
+        return std::pair{to_ns3_v6(from_is_a ? link.transfer6_b : link.transfer6_a),
+                         if6_index_[2 * r.link + (from_is_a ? 0 : 1)]};
+      },
+      [&](size_t to) { return to_ns3_v6(plan_.addresses6[to]); });
 }
 
 void Topology::hook_counters(size_t k, Direction direction) {
