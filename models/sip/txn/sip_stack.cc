@@ -205,14 +205,14 @@ void SipStack::on_response(Instant now, Received&& r) {
   // Via answers a request the proxy originated itself (the CANCEL it sends
   // to the other branches, §16.7 step 10): judge that one as a UAC would.
   // §17.1.3: branch of the top Via (parsed once above) + CSeq method.
-  auto it = client_index_.end();
+  Txn* const* found = nullptr;
   if (const auto branch = r.top_via ? r.top_via->branch() : parsed_via->branch()) {
     if (const auto cseq = r.message.cseq()) {
       client_key_into(key_scratch_, *branch, cseq->method);
-      it = client_index_.find(key_scratch_);
+      found = client_index_.find(key_scratch_);
     }
   }
-  const bool matched = it != client_index_.end();
+  const bool matched = found != nullptr;
   ResponseRole role = ResponseRole::Uac;
   if (config_.validation.role == Role::Proxy) {
     const bool own_request = matched && single_via(r.message);
@@ -225,7 +225,7 @@ void SipStack::on_response(Instant now, Received&& r) {
     return;
   }
   if (matched) {
-    client_on_response(now, txns_.at(it->second), std::move(r.message));
+    client_on_response(now, **found, std::move(r.message));
     return;
   }
   events_.push_back(StrayResponse{std::move(r.message), r.from});
@@ -233,8 +233,8 @@ void SipStack::on_response(Instant now, Received&& r) {
 
 SipStack::Txn* SipStack::find_server_txn(const Message& request, const std::optional<std::string>& key) {
   if (key) {
-    auto it = server_index_.find(*key);
-    return it == server_index_.end() ? nullptr : &txns_.at(it->second);
+    Txn* const* found = server_index_.find(*key);
+    return found ? *found : nullptr;
   }
   for (TxnId id : rfc2543_server_txns_) {
     Txn& txn = txns_.at(id);
@@ -246,9 +246,9 @@ SipStack::Txn* SipStack::find_server_txn(const Message& request, const std::opti
 std::optional<TxnId> SipStack::find_cancelled_invite(const Message& cancel) {
   // §9.2: the §17.2.3 rules, with the CANCEL looking for the INVITE's key.
   if (const auto key = server_key(cancel, "INVITE")) {
-    auto it = server_index_.find(*key);
-    if (it == server_index_.end()) return std::nullopt;
-    return it->second;
+    Txn* const* found = server_index_.find(*key);
+    if (!found) return std::nullopt;
+    return (*found)->id;
   }
   for (TxnId id : rfc2543_server_txns_) {
     const Txn& txn = txns_.at(id);
@@ -302,7 +302,7 @@ void SipStack::on_request(Instant now, Received&& r) {
   if (via) txn.via_destination = response_destination(*via, r.from.transport);
   if (key) {
     txn.key = std::move(*key);
-    server_index_.emplace(txn.key, txn.id);
+    server_index_.insert(txn.key, &txn);
   } else {
     rfc2543_server_txns_.push_back(txn.id);
   }
@@ -400,7 +400,7 @@ SendResult SipStack::send_request_from(Instant now, Message& request, const Targ
   Txn& txn = create_txn(now, invite ? TxnKind::InviteClient : TxnKind::NonInviteClient,
                         invite ? TxnState::Calling : TxnState::Trying, std::move(branch), request.method());
   txn.key = std::move(key);
-  client_index_.emplace(txn.key, txn.id);
+  client_index_.insert(txn.key, &txn);
   txn.transport = target.transport;
   txn.moved_for_size = target.transport != target_in.transport;
   txn.destination = target.destination;
@@ -443,7 +443,7 @@ SendResult SipStack::send_cancel(Instant now, TxnId invite_id) {
   const std::string branch(*inv.top_via()->branch());
   Txn& txn = create_txn(now, TxnKind::NonInviteClient, TxnState::Trying, branch, "CANCEL");
   txn.key = client_key(branch, "CANCEL");
-  client_index_.emplace(txn.key, txn.id);
+  client_index_.insert(txn.key, &txn);
   const Txn& inv_txn = txns_.at(invite_id);  // create_txn may rehash
   txn.transport = inv_txn.transport;
   txn.destination = inv_txn.destination;
@@ -595,8 +595,7 @@ void SipStack::terminate(Instant now, Txn& txn) {
   set_state(now, txn, TxnState::Terminated);
   if (!txn.key.empty()) {
     auto& index = is_client(txn.kind) ? client_index_ : server_index_;
-    auto it = index.find(txn.key);
-    if (it != index.end() && it->second == txn.id) index.erase(it);
+    index.erase(txn.key, &txn);
   } else if (!is_client(txn.kind)) {
     std::erase(rfc2543_server_txns_, txn.id);
   }

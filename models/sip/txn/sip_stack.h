@@ -23,6 +23,7 @@
 #include "models/sip/transport/fifo.h"
 #include "models/sip/transport/transport_layer.h"
 #include "models/sip/txn/events.h"
+#include "models/sip/txn/key_index.h"
 #include "models/sip/txn/timer_config.h"
 #include "models/sip/txn/timer_queue.h"
 
@@ -239,10 +240,11 @@ class SipStack {
   StackCounters counters_;
   TxnId next_id_ = 1;
   std::unordered_map<TxnId, Txn> txns_;
-  // Keys view Txn::key of the indexed transaction (txns_ nodes never move),
-  // so a transaction costs one key string, not two.
-  std::unordered_map<std::string_view, TxnId> client_index_;
-  std::unordered_map<std::string_view, TxnId> server_index_;
+  // Keys view Txn::key of the indexed transaction and values point to it
+  // (txns_ nodes never move), so a transaction costs one key string, not
+  // two, and a match needs no second lookup by id.
+  KeyIndex<Txn*> client_index_;
+  KeyIndex<Txn*> server_index_;
   std::vector<TxnId> rfc2543_server_txns_;
   Fifo<TuEvent> events_;
   Fifo<TraceEvent> trace_;
