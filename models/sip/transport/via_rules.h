@@ -9,6 +9,7 @@
 
 #include "models/common/address.h"
 #include "models/sip/message/header_values.h"
+#include "models/sip/message/message.h"
 
 namespace siplab::sip {
 
@@ -17,6 +18,22 @@ namespace siplab::sip {
 // the source port and add `received` even if the host matches.
 void stamp_received(Via& via, const Endpoint& source);
 
+// The same stamp written into the text of `message`'s top via-parm: the
+// first received / rport parameter gets the new value (received is
+// appended when absent), every other parameter is kept in order, and the
+// protocol and sent-by stay as written.  The result equals set_top_via()
+// of the stamped top_via() except for whitespace the sender put before the
+// parameters, without building a Via.  Returns what a server transaction
+// needs of the stamped Via, or nullopt when there is no parseable top Via
+// (the message is left as it was).
+struct StampedTopVia {
+  std::string branch;   // "" when the Via has none
+  std::string sent_by;  // "host[:port]", IPv6 bracketed
+  // response_destination() of the stamped Via over the arrival transport.
+  std::optional<Endpoint> response_destination;
+};
+std::optional<StampedTopVia> stamp_top_via(Message& message, const Endpoint& source, Transport transport);
+
 // §18.2.2 / RFC 3581 §4: where a response to a request carrying `via`
 // (already stamped) goes when it is not sent on the request's connection.
 // maddr → that address; received → received address and the rport value
@@ -24,6 +41,7 @@ void stamp_received(Via& via, const Endpoint& source);
 // defaults to 5060.  nullopt when the address is a host name (the RFC 3263
 // §5 lookup belongs to the layer above) or not parseable.
 std::optional<Endpoint> response_destination(const Via& via, Transport transport);
+std::optional<Endpoint> response_destination(const ViaView& via, Transport transport);
 
 // §18.1.2: does the top Via of a received response name us (host equal to
 // our address text or `sent_by_host`, port equal to `port`, 5060 when absent)?

@@ -37,12 +37,16 @@ std::optional<std::string> server_key(const Message& request,
 
 std::optional<std::string> server_key(const Via& via, std::string_view method) {
   const auto branch = via.branch();
-  if (!branch || !is_rfc3261_branch(*branch)) return std::nullopt;
+  if (!branch) return std::nullopt;
+  return server_key(*branch, via.sent_by(), method);
+}
+
+std::optional<std::string> server_key(std::string_view branch, std::string_view sent_by, std::string_view method) {
+  if (!is_rfc3261_branch(branch)) return std::nullopt;
   if (method == "ACK") method = "INVITE";
-  const std::string sent_by = via.sent_by();
   std::string key;
-  key.reserve(branch->size() + sent_by.size() + method.size() + 2);
-  key.append(*branch).push_back('\n');
+  key.reserve(branch.size() + sent_by.size() + method.size() + 2);
+  key.append(branch).push_back('\n');
   // sent-by host compares case-insensitively (hosts are case-insensitive).
   for (char c : sent_by) key.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
   key.push_back('\n');

@@ -27,6 +27,8 @@ std::optional<std::string> server_key(const Message& request,
                                       std::optional<std::string_view> method_override = std::nullopt);
 // The same from an already parsed top Via and the method to match.
 std::optional<std::string> server_key(const Via& top_via, std::string_view method);
+// The same from the top Via's branch and sent-by ("host[:port]").
+std::optional<std::string> server_key(std::string_view branch, std::string_view sent_by, std::string_view method);
 
 // §17.2.3 RFC 2543 fallback for a request without the magic cookie: does
 // `incoming` belong to the transaction created by `original`?

@@ -259,15 +259,11 @@ std::optional<TxnId> SipStack::find_cancelled_invite(const Message& cancel) {
 
 void SipStack::on_request(Instant now, Received&& r) {
   Message& request = r.message;
-  // The top Via (from the parse on arrival when the transport kept it)
-  // serves stamping, matching and the new transaction's branch.
-  std::optional<Via> via = r.top_via ? std::optional<Via>(r.top_via->to_via()) : request.top_via();
-  // §18.2.1 / RFC 3581 §4: note where the request really came from.
-  if (via) {
-    stamp_received(*via, r.from.source);
-    request.set_top_via(*via);
-  }
-  std::optional<std::string> key = via ? server_key(*via, request.method()) : std::nullopt;
+  // §18.2.1 / RFC 3581 §4: note where the request really came from, in
+  // the Via row's text; what the stamped top Via says serves matching and
+  // the new transaction's branch and response destination.
+  const std::optional<StampedTopVia> via = stamp_top_via(request, r.from.source, r.from.transport);
+  std::optional<std::string> key = via ? server_key(via->branch, via->sent_by, request.method()) : std::nullopt;
   if (Txn* txn = find_server_txn(request, key)) {
     server_on_retransmission(now, *txn, request);
     return;
@@ -290,16 +286,13 @@ void SipStack::on_request(Instant now, Received&& r) {
     return;
   }
   const bool invite = request.method() == "INVITE";
-  std::string branch;
-  if (via) {
-    if (auto b = via->branch()) branch = *b;
-  }
   Txn& txn = create_txn(now, invite ? TxnKind::InviteServer : TxnKind::NonInviteServer,
-                        invite ? TxnState::Proceeding : TxnState::Trying, std::move(branch), request.method());
+                        invite ? TxnState::Proceeding : TxnState::Trying, via ? std::string_view(via->branch) : "",
+                        request.method());
   txn.from = r.from;
   txn.transport = r.from.transport;
   txn.connection = r.from.connection;
-  if (via) txn.via_destination = response_destination(*via, r.from.transport);
+  if (via) txn.via_destination = via->response_destination;
   if (key) {
     txn.key = std::move(*key);
     server_index_.insert(txn.key, &txn);
@@ -398,7 +391,7 @@ SendResult SipStack::send_request_from(Instant now, Message& request, const Targ
   const bool invite = request.method() == "INVITE";
   std::string key = client_key(branch, request.method());
   Txn& txn = create_txn(now, invite ? TxnKind::InviteClient : TxnKind::NonInviteClient,
-                        invite ? TxnState::Calling : TxnState::Trying, std::move(branch), request.method());
+                        invite ? TxnState::Calling : TxnState::Trying, branch, request.method());
   txn.key = std::move(key);
   client_index_.insert(txn.key, &txn);
   txn.transport = target.transport;
@@ -523,7 +516,7 @@ bool SipStack::route_response(Instant now, const InboundContext* from,
 
 // ---------------------------------------------------------------- common
 
-SipStack::Txn& SipStack::create_txn(Instant now, TxnKind kind, TxnState initial, std::string branch,
+SipStack::Txn& SipStack::create_txn(Instant now, TxnKind kind, TxnState initial, std::string_view branch,
                                     std::string_view method) {
   const TxnId id = next_id_++;
   Txn& txn = txns_[id];
@@ -532,8 +525,12 @@ SipStack::Txn& SipStack::create_txn(Instant now, TxnKind kind, TxnState initial,
   txn.state = initial;
   if (tracing_) {
     txn.trace_id.reserve(branch.size() + method.size() + 8);
-    txn.trace_id.append(branch.empty() ? "rfc2543-" + std::to_string(id) : branch)
-        .append("/")
+    if (branch.empty()) {
+      txn.trace_id.append("rfc2543-").append(std::to_string(id));
+    } else {
+      txn.trace_id.append(branch);
+    }
+    txn.trace_id.append("/")
         .append(method)
         .append(is_client(kind) ? "/client" : "/server");
     trace(TxnStateChange{now, txn.trace_id, initial, initial, true});

@@ -192,7 +192,7 @@ class SipStack {
   void server_fail(Instant now, Txn& txn, ServerFailure reason);
 
   // common
-  Txn& create_txn(Instant now, TxnKind kind, TxnState initial, std::string branch, std::string_view method);
+  Txn& create_txn(Instant now, TxnKind kind, TxnState initial, std::string_view branch, std::string_view method);
   void set_state(Instant now, Txn& txn, TxnState to);
   void arm(Txn& txn, std::optional<TimerKey>& slot, Instant at, TimerName timer);
   void cancel_timers(Txn& txn);

@@ -4,6 +4,7 @@
 
 #include "models/common/random.h"
 #include "models/sip/message/header_values.h"
+#include "models/sip/message/message.h"
 #include "models/sip/transport/branch.h"
 #include "models/sip/transport/via_rules.h"
 
@@ -46,6 +47,71 @@ TEST(StampReceived, RportWithValueIsNotRewritten) {
   stamp_received(v, ep(192, 0, 2, 1, 9988));
   EXPECT_EQ(v.rport(), 1234);
   EXPECT_EQ(v.received(), std::nullopt);
+}
+
+Message with_via_rows(std::initializer_list<std::string_view> rows) {
+  Message m = Message::request("OPTIONS", *parse_uri("sip:b@example.com"));
+  for (std::string_view row : rows) m.add_header("Via", row);
+  m.add_header("Call-ID", "c1");
+  return m;
+}
+
+TEST(StampTopVia, WritesTheStampIntoTheFirstViaRowOnly) {
+  // RFC 3581 §4 example in a row that also carries the previous hop.
+  Message m = with_via_rows({"SIP/2.0/UDP 192.0.2.1:5060;rport;branch=z9hG4bKkjshdyff, SIP/2.0/UDP p.example;branch=z9hG4bK2",
+                             "SIP/2.0/TCP q.example;branch=z9hG4bK3"});
+  const auto stamped = stamp_top_via(m, ep(192, 0, 2, 1, 9988), Transport::Udp);
+  ASSERT_TRUE(stamped);
+  EXPECT_EQ(stamped->branch, "z9hG4bKkjshdyff");
+  EXPECT_EQ(stamped->sent_by, "192.0.2.1:5060");
+  EXPECT_EQ(stamped->response_destination, ep(192, 0, 2, 1, 9988));
+  EXPECT_EQ(m.headers()[0].value,
+            "SIP/2.0/UDP 192.0.2.1:5060;rport=9988;branch=z9hG4bKkjshdyff;received=192.0.2.1, "
+            "SIP/2.0/UDP p.example;branch=z9hG4bK2");
+  EXPECT_EQ(m.headers()[1].value, "SIP/2.0/TCP q.example;branch=z9hG4bK3");
+}
+
+TEST(StampTopVia, ReplacesTheFirstReceivedAndKeepsTheRest) {
+  Message m = with_via_rows({"SIP/2.0/UDP h.example ; received=10.9.9.9;branch=z9hG4bK1;x=\"a;b\";received=1.1.1.1"});
+  ASSERT_TRUE(stamp_top_via(m, ep(192, 0, 2, 4, 5060), Transport::Udp));
+  EXPECT_EQ(m.headers()[0].value,
+            "SIP/2.0/UDP h.example;received=192.0.2.4;branch=z9hG4bK1;x=\"a;b\";received=1.1.1.1");
+}
+
+TEST(StampTopVia, LeavesARowThatNeedsNoStampAsWritten) {
+  Message m = with_via_rows({"SIP / 2.0 / UDP 192.0.2.4:5070 ;branch=z9hG4bK1"});
+  ASSERT_TRUE(stamp_top_via(m, ep(192, 0, 2, 4, 9999), Transport::Udp));
+  EXPECT_EQ(m.headers()[0].value, "SIP / 2.0 / UDP 192.0.2.4:5070 ;branch=z9hG4bK1");
+  // A Via without parameters gets received appended after its sent-by.
+  Message bare = with_via_rows({"SIP/2.0/UDP [2001:db8::1]:5070"});
+  const auto stamped = stamp_top_via(bare, ep(192, 0, 2, 4, 9999), Transport::Udp);
+  ASSERT_TRUE(stamped);
+  EXPECT_EQ(stamped->branch, "");
+  EXPECT_EQ(stamped->sent_by, "[2001:db8::1]:5070");
+  EXPECT_EQ(stamped->response_destination, ep(192, 0, 2, 4, 5070));
+  EXPECT_EQ(bare.headers()[0].value, "SIP/2.0/UDP [2001:db8::1]:5070;received=192.0.2.4");
+  Message none = with_via_rows({});
+  EXPECT_FALSE(stamp_top_via(none, ep(192, 0, 2, 4, 9999), Transport::Udp));
+}
+
+// The text stamp and the Via stamp agree on what the stamped Via means.
+TEST(StampTopVia, AgreesWithStampReceived) {
+  for (std::string_view row : {"SIP/2.0/UDP 192.0.2.1:5060;rport;branch=z9hG4bKa", "SIP/2.0/UDP pc.example;branch=z9hG4bKb",
+                               "SIP/2.0/UDP 192.0.2.7;branch=z9hG4bKc;rport=77", "SIP/2.0/TCP 192.0.2.7;RPORT;Received=10.1.1.1;branch=z9hG4bKd"}) {
+    Via expected = via(row);
+    stamp_received(expected, ep(192, 0, 2, 7, 4444));
+    for (Transport transport : {Transport::Udp, Transport::Tcp}) {
+      Message m = with_via_rows({row});
+      const auto stamped = stamp_top_via(m, ep(192, 0, 2, 7, 4444), transport);
+      ASSERT_TRUE(stamped);
+      EXPECT_EQ(m.top_via(), expected) << row;
+      EXPECT_EQ(stamped->response_destination, response_destination(expected, transport)) << row;
+      const auto view = m.top_via_view();
+      ASSERT_TRUE(view);
+      EXPECT_EQ(response_destination(*view, transport), response_destination(expected, transport)) << row;
+      EXPECT_EQ(stamped->branch, expected.branch().value_or("")) << row;
+    }
+  }
 }
 
 TEST(ResponseDestination, FollowsReceivedRportMaddrAndSentBy) {
