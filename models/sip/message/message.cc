@@ -11,6 +11,12 @@ namespace {
 
 // Position of the first comma outside quotes and <>, or npos (§7.3.1).
 std::size_t first_top_level_comma(std::string_view v) {
+  // Most rows hold one value: no comma at all, or a first comma with no
+  // quote or '<' before it, is settled by two or three memchr scans.
+  const std::size_t comma = v.find(',');
+  if (comma == std::string_view::npos) return comma;
+  const std::string_view head = v.substr(0, comma);
+  if (head.find('"') == std::string_view::npos && head.find('<') == std::string_view::npos) return comma;
   int angle = 0;
   for (std::size_t i = 0; i < v.size(); ++i) {
     char c = v[i];
@@ -325,11 +331,17 @@ std::optional<std::string_view> Message::call_id() const { return header(HeaderI
 void Message::set_call_id(std::string_view id) { set_header(HeaderId::CallId, id); }
 
 std::optional<CSeq> Message::cseq() const {
+  auto view = cseq_view();
+  if (!view) return std::nullopt;
+  return view->to_cseq();
+}
+
+std::optional<CSeqView> Message::cseq_view() const {
   auto v = header(HeaderId::CSeq);
   if (!v) return std::nullopt;
-  auto c = parse_cseq(*v);
-  if (!c) return std::nullopt;
-  return std::move(*c);
+  CSeqView view;
+  if (internal::parse_cseq_into(*v, &view)) return std::nullopt;
+  return view;
 }
 
 void Message::set_cseq(const CSeq& cseq) { set_header(HeaderId::CSeq, cseq.to_string()); }

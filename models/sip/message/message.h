@@ -107,6 +107,8 @@ class Message {
   std::optional<std::string_view> call_id() const;
   void set_call_id(std::string_view id);
   std::optional<CSeq> cseq() const;
+  // The same as a view into its row (valid until the message changes).
+  std::optional<CSeqView> cseq_view() const;
   void set_cseq(const CSeq& cseq);
 
   // ---- Contact ----

@@ -52,7 +52,44 @@ bool accept_admits(std::string_view range, std::string_view type, std::string_vi
 
 }  // namespace
 
-std::optional<Rejection> validate_request(const Message& req, const ValidationOptions& opt) {
+namespace {
+
+// The typed values validation reads beyond the raw rows.
+struct TypedRows {
+  CSeqView cseq;
+  NameAddrView to;
+  std::optional<std::string_view> top_branch;
+  std::optional<uint32_t> max_forwards;
+  std::optional<uint32_t> content_length;
+};
+
+// Parses them from the Message's rows; a row that does not parse is the
+// 400 it earns.
+std::optional<Rejection> read_typed_rows(const Message& req, TypedRows& out) {
+  if (internal::parse_cseq_into(*req.header(HeaderId::CSeq), &out.cseq)) return reject(400, "Malformed CSeq header");
+  if (internal::parse_name_addr_into(*req.header(HeaderId::From), nullptr)) return reject(400, "Malformed From header");
+  if (internal::parse_name_addr_into(*req.header(HeaderId::To), &out.to)) return reject(400, "Malformed To header");
+  if (!parse_call_id(*req.call_id())) return reject(400, "Malformed Call-ID header");
+  const auto via = req.top_via_view();
+  if (!via) return reject(400, "Malformed Via header");
+  out.top_branch = via->branch();
+  out.max_forwards = req.max_forwards();
+  if (req.header(HeaderId::MaxForwards) && !out.max_forwards) return reject(400, "Malformed Max-Forwards header");
+  out.content_length = req.content_length();
+  return std::nullopt;
+}
+
+// The same values the parser already read (it checked every known row).
+TypedRows typed_rows_of(const ParsedMessage& parsed) {
+  const ViaView* via = parsed.top_via();
+  return TypedRows{*parsed.cseq(), *parsed.to(), via ? via->branch() : std::nullopt, parsed.max_forwards(),
+                   parsed.content_length()};
+}
+
+}  // namespace
+
+std::optional<Rejection> validate_request(const Message& req, const ValidationOptions& opt,
+                                          const ParsedMessage* parsed) {
   if (!req.is_request()) return reject(400, "Not a request");
   // §8.2 / §16.3 step 1: a version we do not speak → 505.
   if (!iequals(req.version(), "SIP/2.0")) return reject(505, "Version Not Supported");
@@ -82,26 +119,24 @@ std::optional<Rejection> validate_request(const Message& req, const ValidationOp
   for (HeaderId id : {HeaderId::To, HeaderId::From, HeaderId::CallId, HeaderId::CSeq, HeaderId::MaxForwards})
     if (row_count(id) > 1) return reject(400, "Multiple values in single-value header " + std::string(canonical_name(id)));
 
-  CSeqView cseq_view;
-  if (internal::parse_cseq_into(*req.header(HeaderId::CSeq), &cseq_view)) return reject(400, "Malformed CSeq header");
-  const CSeqView* cseq = &cseq_view;
-  if (internal::parse_name_addr_into(*req.header(HeaderId::From), nullptr)) return reject(400, "Malformed From header");
-  NameAddrView to;
-  if (internal::parse_name_addr_into(*req.header(HeaderId::To), &to)) return reject(400, "Malformed To header");
-  if (!parse_call_id(*req.call_id())) return reject(400, "Malformed Call-ID header");
-  const auto via = req.top_via_view();
-  if (!via) return reject(400, "Malformed Via header");
-  if (req.header(HeaderId::MaxForwards) && !req.max_forwards()) return reject(400, "Malformed Max-Forwards header");
+  TypedRows typed;
+  if (parsed) {
+    typed = typed_rows_of(*parsed);
+  } else if (auto rejection = read_typed_rows(req, typed)) {
+    return rejection;
+  }
+  const CSeqView* cseq = &typed.cseq;
+  const NameAddrView& to = typed.to;
   if (cseq->method != req.method())
     return known_method(req.method()) || opt.role == Role::Proxy
                ? reject(400, "CSeq method does not match request method")
                : reject(501, "Not Implemented", {Header("Allow", join(opt.allowed_methods))});
-  if (auto cl = req.content_length(); cl && *cl != req.body().size())
+  if (auto cl = typed.content_length; cl && *cl != req.body().size())
     return reject(400, "Content-Length does not match the body");
 
   // RFC 4475 §3.2.1: a branch that is only the magic cookie carries no
   // transaction id and can match neither RFC 3261 nor RFC 2543 rules.
-  if (auto branch = via->branch(); branch && *branch == kMagicCookie)
+  if (auto branch = typed.top_branch; branch && *branch == kMagicCookie)
     return reject(400, "Missing transaction identifier in Via branch");
 
   const Uri& ruri = req.request_uri();
@@ -112,7 +147,7 @@ std::optional<Rejection> validate_request(const Message& req, const ValidationOp
   if (opt.role == Role::Proxy) {
     // §16.3 steps 2-4.
     if (!contains_ci(opt.supported_schemes, scheme)) return reject(416, "Unsupported URI Scheme");
-    if (auto mf = req.max_forwards(); mf && *mf == 0) return reject(483, "Too Many Hops");
+    if (auto mf = typed.max_forwards; mf && *mf == 0) return reject(483, "Too Many Hops");
     if (row_count(HeaderId::ProxyRequire) > 0) {
       auto unsupported = unsupported_tags(req.proxy_require(), opt.supported_extensions);
       if (!unsupported.empty()) return reject(420, "Bad Extension", {Header("Unsupported", join(unsupported))});

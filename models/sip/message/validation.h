@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "models/sip/message/message.h"
+#include "models/sip/message/parsed_message.h"
 
 namespace siplab::sip {
 
@@ -43,7 +44,12 @@ struct Rejection {
 // Max-Forwards (483 at a proxy), Request-URI scheme (416), method (405/501),
 // Require / Proxy-Require (420 + Unsupported), REGISTER AOR schemes at a
 // registrar (400), body type (415 + Accept), Accept (406).
-std::optional<Rejection> validate_request(const Message& request, const ValidationOptions& options);
+// `parsed`, when given, is the request as the parser read it (every known
+// row already checked, its typed values kept): those values are read from
+// it instead of parsing the rows again.  The Message may differ from it
+// only in the top Via's received / rport (§18.2.1 stamping).
+std::optional<Rejection> validate_request(const Message& request, const ValidationOptions& options,
+                                          const ParsedMessage* parsed = nullptr);
 
 // The response a UAS would send for bytes that did not parse (the error's
 // status code with its reason phrase as Warning-free Rejection).

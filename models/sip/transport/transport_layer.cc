@@ -135,14 +135,14 @@ static std::string describe(const ParseError& error) {
 std::optional<Received> TransportLayer::receive_datagram(Instant now, const Endpoint& from,
                                                          const Endpoint& to, std::string_view bytes) {
   // parse_message() is parse_message_into() + to_message(): the same
-  // message, plus the parsed top Via for the stack (Received::top_via).
+  // message, plus its parsed form for the stack (Received::parsed).
   if (auto error = parse_message_into(bytes, parsed_, Framing::Datagram)) {
     ++counters_.parse_errors;
     drop_unparsed(now, Transport::Udp, from, to, bytes, DropCause::ParseError, describe(*error));
     return std::nullopt;
   }
   Received received{parsed_.to_message(), InboundContext{Transport::Udp, from, to, std::nullopt}, bytes.size(),
-                    parsed_.top_via()};
+                    &parsed_};
   ++counters_.received;
   if (tracing_) {
     MessageEvent e = make_event(now, MessageAction::Received, Transport::Udp, from, to, bytes);

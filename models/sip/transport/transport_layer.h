@@ -48,12 +48,12 @@ struct Received {
   Message message;
   InboundContext from;
   std::size_t bytes = 0;
-  // The message's first via-parm as parsed on arrival (views into the
-  // transport layer's parse buffer), so the layers above read branch and
-  // sent-by without parsing the Via again.  Valid until the transport layer
-  // receives the next message; null when unknown (stream messages, which
-  // arrive in batches) or when the message has no Via.
-  const ViaView* top_via = nullptr;
+  // The message as parsed on arrival (views into the transport layer's
+  // parse buffer), so the layers above read its typed values (top Via,
+  // CSeq, ...) without parsing the rows again.  Valid until the transport
+  // layer receives the next message; null for stream messages (they
+  // arrive in batches).
+  const ParsedMessage* parsed = nullptr;
 };
 
 struct TransportCounters {

@@ -188,11 +188,11 @@ void SipStack::on_response(Instant now, Received&& r) {
   // §18.1.2: the top Via must carry the sent-by we insert; otherwise the
   // response was misrouted and is silently discarded.
   // The top Via as parsed on arrival when the transport kept it, else parsed here.
-  std::optional<Via> parsed_via;
-  if (!r.top_via) parsed_via = r.message.top_via();
-  const bool has_via = r.top_via || parsed_via;
-  const std::string_view via_host = r.top_via ? r.top_via->host : parsed_via ? std::string_view(parsed_via->host) : "";
-  const std::optional<uint16_t> via_port = r.top_via ? r.top_via->port : parsed_via ? parsed_via->port : std::nullopt;
+  std::optional<ViaView> via = r.parsed ? std::nullopt : r.message.top_via_view();
+  if (r.parsed && r.parsed->top_via()) via = *r.parsed->top_via();
+  const bool has_via = via.has_value();
+  const std::string_view via_host = via ? via->host : "";
+  const std::optional<uint16_t> via_port = via ? via->port : std::nullopt;
   const uint16_t our_port = transport_.local_endpoint(r.from.transport).port;
   if (!has_via ||
       !via_is_ours(via_host, via_port, config_.transport.address, our_port, config_.transport.sent_by_host)) {
@@ -206,8 +206,9 @@ void SipStack::on_response(Instant now, Received&& r) {
   // to the other branches, §16.7 step 10): judge that one as a UAC would.
   // §17.1.3: branch of the top Via (parsed once above) + CSeq method.
   Txn* const* found = nullptr;
-  if (const auto branch = r.top_via ? r.top_via->branch() : parsed_via->branch()) {
-    if (const auto cseq = r.message.cseq()) {
+  if (const auto branch = via->branch()) {
+    const std::optional<CSeqView> cseq = r.parsed ? r.parsed->cseq() : r.message.cseq_view();
+    if (cseq) {
       client_key_into(key_scratch_, *branch, cseq->method);
       found = client_index_.find(key_scratch_);
     }
@@ -270,7 +271,7 @@ void SipStack::on_request(Instant now, Received&& r) {
   }
   const bool is_ack = request.method() == "ACK";
   if (config_.validate_requests) {
-    if (auto rejection = validate_request(request, config_.validation)) {
+    if (auto rejection = validate_request(request, config_.validation, r.parsed)) {
       if (is_ack) {
         // §17: no response is ever sent to an ACK.
         transport_.record_drop(now, r, DropCause::Invalid, rejection->reason);
