@@ -7,8 +7,9 @@
 //    Digest parser run on the parsed message (they must not crash on
 //    anything parse accepted), and parsed Digest values round-trip too.
 //  - The zero-copy model (parse_message_into into a reused ParsedMessage)
-//    accepts exactly the same inputs with the same error, and each of its
-//    typed values converts to what Message's accessors give.
+//    accepts exactly the same inputs with the same error, each of its
+//    typed values converts to what Message's accessors give, and request
+//    validation reading it gives the same verdict as reading the rows.
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -109,6 +110,14 @@ bool same_list(std::span<const View> views, const std::vector<Owned>& owned, Con
 void check_zero_copy_model(const ParsedMessage& p, const Message& m, std::string_view input) {
   auto na = [](const NameAddrView& v) { return v.to_name_addr(); };
   if (!(p.to_message() == m)) fail("ParsedMessage::to_message differs from parse_message", input);
+  if (m.is_request()) {
+    for (Role role : {Role::Uas, Role::Proxy, Role::Registrar}) {
+      ValidationOptions options;
+      options.role = role;
+      if (validate_request(m, options, &p) != validate_request(m, options))
+        fail("validation with the parsed form differs", input);
+    }
+  }
   if (!same_list(p.vias(), m.vias(), [](const ViaView& v) { return v.to_via(); })) fail("Via views differ", input);
   if ((p.from() != nullptr) != m.from().has_value() || (p.from() && !(p.from()->to_name_addr() == *m.from())))
     fail("From view differs", input);
