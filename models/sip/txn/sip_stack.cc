@@ -576,7 +576,7 @@ void SipStack::set_state(Instant now, Txn& txn, TxnState to) {
   txn.state = to;
 }
 
-void SipStack::arm(Txn& txn, std::optional<TimerKey>& slot, Instant at, TimerName timer) {
+void SipStack::arm(Txn& txn, TimerRef& slot, Instant at, TimerName timer) {
   timers_.cancel(slot);
   slot = timers_.arm(at, txn.id, timer);
 }
@@ -619,8 +619,8 @@ void SipStack::fire(Instant now, const TimerKey& key) {
   if (it == txns_.end()) return;
   Txn& txn = it->second;
   // The popped timer is no longer in the queue: clear the slot holding it.
-  for (auto* slot : {&txn.retransmit_timer, &txn.timeout_timer, &txn.linger_timer, &txn.trying_timer}) {
-    if (*slot && slot->value().seq == key.seq) slot->reset();
+  for (TimerRef* slot : {&txn.retransmit_timer, &txn.timeout_timer, &txn.linger_timer, &txn.trying_timer}) {
+    if (slot->refers_to(key)) *slot = TimerRef{};
   }
   if (is_client(txn.kind)) {
     client_on_timer(now, txn, key.timer);

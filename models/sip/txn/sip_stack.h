@@ -164,10 +164,10 @@ class SipStack {
     std::string response_to_tag;   // server: To tag of our responses (RFC 2543 ACK match)
     Duration interval{};           // current retransmission interval (A, E, G)
     int retransmits = 0;
-    std::optional<TimerKey> retransmit_timer;  // A, E, G
-    std::optional<TimerKey> timeout_timer;     // B, F, H
-    std::optional<TimerKey> linger_timer;      // D, K, I, J
-    std::optional<TimerKey> trying_timer;      // §17.2.1 200 ms 100 Trying
+    TimerRef retransmit_timer;  // A, E, G
+    TimerRef timeout_timer;     // B, F, H
+    TimerRef linger_timer;      // D, K, I, J
+    TimerRef trying_timer;      // §17.2.1 200 ms 100 Trying
   };
 
   // inbound dispatch
@@ -194,7 +194,7 @@ class SipStack {
   // common
   Txn& create_txn(Instant now, TxnKind kind, TxnState initial, std::string_view branch, std::string_view method);
   void set_state(Instant now, Txn& txn, TxnState to);
-  void arm(Txn& txn, std::optional<TimerKey>& slot, Instant at, TimerName timer);
+  void arm(Txn& txn, TimerRef& slot, Instant at, TimerName timer);
   void cancel_timers(Txn& txn);
   // Enters Terminated and forgets the transaction (`txn` dangles afterwards).
   void terminate(Instant now, Txn& txn);

@@ -30,9 +30,19 @@ struct TimerKey {
   }
 };
 
+// What a transaction keeps of an armed timer: enough to cancel it and to
+// recognise it when it fires (16 bytes instead of the key's 32; a node
+// holds thousands of transactions with four timer slots each).
+struct TimerRef {
+  uint64_t seq = 0;  // the key's seq; 0: no timer
+  uint32_t handle = 0;
+  explicit operator bool() const { return seq != 0; }
+  bool refers_to(const TimerKey& key) const { return seq != 0 && seq == key.seq; }
+};
+
 class TimerQueue {
  public:
-  TimerKey arm(Instant at, TxnId txn, TimerName timer) {
+  TimerRef arm(Instant at, TxnId txn, TimerName timer) {
     uint32_t handle;
     if (free_.empty()) {
       handle = static_cast<uint32_t>(position_.size());
@@ -45,12 +55,12 @@ class TimerQueue {
     heap_.push_back(key);
     position_[handle] = heap_.size() - 1;
     sift_up(heap_.size() - 1);
-    return key;
+    return TimerRef{key.seq, handle};
   }
-  // Cancels the timer held in `slot` (if any) and clears the slot.
-  void cancel(std::optional<TimerKey>& slot) {
-    if (slot) remove(*slot);
-    slot.reset();
+  // Cancels the timer `slot` refers to (if any) and clears the slot.
+  void cancel(TimerRef& slot) {
+    if (slot) remove(slot);
+    slot = TimerRef{};
   }
   std::optional<Instant> next() const {
     if (heap_.empty()) return std::nullopt;
@@ -68,12 +78,12 @@ class TimerQueue {
  private:
   static constexpr std::size_t kNotQueued = SIZE_MAX;
 
-  // `key` must be armed and not yet popped (the stack clears a slot when
-  // its timer fires); a stale key — same handle, other seq — is ignored.
-  void remove(const TimerKey& key) {
-    if (key.handle >= position_.size()) return;
-    const std::size_t at = position_[key.handle];
-    if (at == kNotQueued || heap_[at].seq != key.seq) return;
+  // A stale reference — its timer fired or was cancelled, the handle maybe
+  // reused by another (other seq) — is ignored.
+  void remove(const TimerRef& ref) {
+    if (ref.handle >= position_.size()) return;
+    const std::size_t at = position_[ref.handle];
+    if (at == kNotQueued || heap_[at].seq != ref.seq) return;
     remove_at(at);
   }
   void remove_at(std::size_t at) {
@@ -126,7 +136,7 @@ class TimerQueue {
   std::vector<TimerKey> heap_;
   std::vector<std::size_t> position_;  // handle → index in heap_, kNotQueued when free
   std::vector<uint32_t> free_;         // recycled handles
-  uint64_t next_seq_ = 0;
+  uint64_t next_seq_ = 1;  // 0 is TimerRef's "no timer"
 };
 
 }  // namespace siplab::sip

@@ -39,11 +39,11 @@ TEST(TimerQueue, FiresByDeadlineThenByArmingOrder) {
 
 TEST(TimerQueue, CancelRemovesOnlyThatTimerAndClearsTheSlot) {
   TimerQueue q;
-  std::optional<TimerKey> a = q.arm(at(10), 1, TimerName::A);
-  std::optional<TimerKey> b = q.arm(at(20), 2, TimerName::B);
-  std::optional<TimerKey> c = q.arm(at(30), 3, TimerName::D);
+  TimerRef a = q.arm(at(10), 1, TimerName::A);
+  TimerRef b = q.arm(at(20), 2, TimerName::B);
+  TimerRef c = q.arm(at(30), 3, TimerName::D);
   q.cancel(a);
-  EXPECT_FALSE(a.has_value());
+  EXPECT_FALSE(a);
   EXPECT_EQ(q.size(), 2u);
   EXPECT_EQ(q.next(), at(20));
   q.cancel(c);
@@ -51,8 +51,8 @@ TEST(TimerQueue, CancelRemovesOnlyThatTimerAndClearsTheSlot) {
   EXPECT_EQ(pop_all(q, at(100)), std::vector<std::string>{"2:B"});
   // b fired; cancelling its (now stale) key must not touch the timer that
   // reuses its handle.
-  std::optional<TimerKey> d = q.arm(at(40), 4, TimerName::K);
-  EXPECT_EQ(d->handle, b->handle);  // the freed handle is reused first
+  TimerRef d = q.arm(at(40), 4, TimerName::K);
+  EXPECT_EQ(d.handle, b.handle);  // the freed handle is reused first
   q.cancel(b);
   EXPECT_EQ(q.size(), 1u);
   EXPECT_EQ(pop_all(q, at(100)), std::vector<std::string>{"4:K"});
@@ -60,7 +60,7 @@ TEST(TimerQueue, CancelRemovesOnlyThatTimerAndClearsTheSlot) {
 
 TEST(TimerQueue, ManyTimersWithInterleavedCancelsComeOutSorted) {
   TimerQueue q;
-  std::vector<std::optional<TimerKey>> slots;
+  std::vector<TimerRef> slots;
   // Deadlines 0..999 ms in a scrambled order; every third one cancelled.
   for (int i = 0; i < 1000; ++i) slots.push_back(q.arm(at((i * 617) % 1000), static_cast<TxnId>(i), TimerName::E));
   for (int i = 0; i < 1000; i += 3) q.cancel(slots[static_cast<size_t>(i)]);
