@@ -6,6 +6,8 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
+#include <bit>
+#include <cstring>
 #include <memory>
 #include <stdexcept>
 
@@ -75,11 +77,7 @@ bool is_token(std::string_view s) {
   return true;
 }
 
-bool is_hex_string(std::string_view s) {
-  for (char c : s)
-    if (!syntax::is(c, syntax::kHexDigit)) return false;
-  return true;
-}
+bool is_hex_string(std::string_view s) { return syntax::span_hex(s, 0) == s.size(); }
 
 // LWS as a header value may still carry it (RFC 3261 §25.1: folding is
 // whitespace); the message parser normally unfolds first.
@@ -156,8 +154,7 @@ class Scanner {
   std::string_view read_token() {
     const std::size_t start = pos_;
     const std::string_view t = text_;
-    std::size_t p = start;
-    while (p < t.size() && is_token_char(t[p])) ++p;
+    const std::size_t p = syntax::span_token(t, start);
     pos_ = p;
     return t.substr(start, p - start);
   }
@@ -226,39 +223,53 @@ bool new_scheme_starts(std::string_view text, std::size_t pos) {
 // or, when `list_mode`, until a comma followed by a new scheme.  Empty list
 // elements are ignored (RFC 7230 §7).
 std::optional<ParseError> read_params(Scanner& s, bool list_mode, RawParams& out) {
+  // The position lives in a local (through `s` the compiler would reload
+  // and store it around every byte); `s` is synced for read_quoted and on
+  // the way out.
+  const std::string_view t = s.text();
+  const std::size_t n = t.size();
+  std::size_t p = s.pos();
+  auto skip_lws = [&] {
+    while (p < n && is_lws(t[p])) ++p;
+  };
+  auto done = [&](std::optional<ParseError> result) {
+    s.set_pos(p);
+    return result;
+  };
   while (true) {
-    s.skip_lws();
-    if (s.at_end()) return std::nullopt;
-    if (s.peek() == ',') {
-      const std::size_t comma = s.pos();
-      if (list_mode && new_scheme_starts(s.text(), comma + 1)) return std::nullopt;
-      s.set_pos(comma + 1);
+    skip_lws();
+    if (p >= n) return done(std::nullopt);
+    if (t[p] == ',') {
+      if (list_mode && new_scheme_starts(t, p + 1)) return done(std::nullopt);
+      ++p;
       continue;
     }
-    const std::size_t name_at = s.pos();
-    const std::string_view name = s.read_token();
-    if (name.empty()) return error_at(name_at, "expected a parameter name");
-    s.skip_lws();
-    if (s.at_end() || s.peek() != '=')
-      return error_at(s.pos(), "missing '=' after parameter '" + std::string(name) + "'");
-    s.set_pos(s.pos() + 1);
-    s.skip_lws();
-    RawParam p;
-    p.name = name;
-    p.value_offset = s.pos();
-    if (s.at_end()) return error_at(s.pos(), "missing value for parameter '" + std::string(name) + "'");
-    if (s.peek() == '"') {
-      if (auto err = s.read_quoted(p.raw, p.escaped)) return err;
-      p.quoted = true;
+    const std::size_t name_at = p;
+    p = syntax::span_token(t, p);
+    const std::string_view name = t.substr(name_at, p - name_at);
+    if (name.empty()) return done(error_at(name_at, "expected a parameter name"));
+    skip_lws();
+    if (p >= n || t[p] != '=') return done(error_at(p, "missing '=' after parameter '" + std::string(name) + "'"));
+    ++p;
+    skip_lws();
+    RawParam param;
+    param.name = name;
+    param.value_offset = p;
+    if (p >= n) return done(error_at(p, "missing value for parameter '" + std::string(name) + "'"));
+    if (t[p] == '"') {
+      s.set_pos(p);
+      if (auto err = s.read_quoted(param.raw, param.escaped)) return err;
+      p = s.pos();
+      param.quoted = true;
     } else {
-      p.raw = s.read_token();
-      if (p.raw.empty())
-        return error_at(s.pos(), "missing value for parameter '" + std::string(name) + "'");
+      const std::size_t value_at = p;
+      p = syntax::span_token(t, p);
+      param.raw = t.substr(value_at, p - value_at);
+      if (param.raw.empty()) return done(error_at(p, "missing value for parameter '" + std::string(name) + "'"));
     }
-    out.push_back(p);
-    s.skip_lws();
-    if (!s.at_end() && s.peek() != ',')
-      return error_at(s.pos(), "expected ',' between parameters");
+    out.push_back(param);
+    skip_lws();
+    if (p < n && t[p] != ',') return done(error_at(p, "expected ',' between parameters"));
   }
 }
 
@@ -341,32 +352,49 @@ Expected<DigestChallenge> build_challenge(const RawParams& params, std::size_t e
 // The Digest credential parameters (RFC 2617 §3.2.2, RFC 7616 §3.4).
 enum class CredField : uint8_t { Username, Realm, Nonce, Uri, Response, Algorithm, Cnonce, Opaque, Qop, Nc, Userhash, Other };
 
-// `name` equals the all-lowercase-letters `lower`, ignoring case: OR-ing
-// 0x20 maps only "A"-"Z" onto "a"-"z".
-bool equals_letters(std::string_view name, std::string_view lower) {
-  if (name.size() != lower.size()) return false;
-  for (std::size_t i = 0; i < name.size(); ++i)
-    if (static_cast<char>(name[i] | 0x20) != lower[i]) return false;
-  return true;
+// Parameter names compared a word at a time: the first N (<= 8) bytes of
+// a name, case-folded by OR-ing 0x20, against a lowercase name packed the
+// same way.  For token bytes (read_token() gives only those) OR-ing 0x20
+// maps only "A"-"Z" onto "a"-"z", so equal words mean equal names.
+constexpr uint64_t packed(std::string_view lower) {
+  uint64_t w = 0;
+  for (std::size_t i = 0; i < lower.size() && i < 8; ++i) w |= static_cast<uint64_t>(static_cast<unsigned char>(lower[i])) << (8 * i);
+  return w;
+}
+template <std::size_t N>
+uint64_t folded(const char* p) {
+  static_assert(N >= 1 && N <= 8 && std::endian::native == std::endian::little);
+  uint64_t w = 0;
+  std::memcpy(&w, p, N);
+  return w | (0x2020202020202020ull >> (8 * (8 - N)));
 }
 
 // Which field a parameter name is, by length first (one compare at most).
 CredField credential_field(std::string_view name) {
+  const char* p = name.data();
   switch (name.size()) {
-    case 2: return equals_letters(name, "nc") ? CredField::Nc : CredField::Other;
-    case 3: return equals_letters(name, "uri") ? CredField::Uri : equals_letters(name, "qop") ? CredField::Qop : CredField::Other;
-    case 5:
-      return equals_letters(name, "realm") ? CredField::Realm : equals_letters(name, "nonce") ? CredField::Nonce : CredField::Other;
-    case 6:
-      return equals_letters(name, "cnonce") ? CredField::Cnonce
-             : equals_letters(name, "opaque") ? CredField::Opaque
-                                              : CredField::Other;
-    case 8:
-      return equals_letters(name, "username") ? CredField::Username
-             : equals_letters(name, "response") ? CredField::Response
-             : equals_letters(name, "userhash") ? CredField::Userhash
-                                                : CredField::Other;
-    case 9: return equals_letters(name, "algorithm") ? CredField::Algorithm : CredField::Other;
+    case 2: return folded<2>(p) == packed("nc") ? CredField::Nc : CredField::Other;
+    case 3: {
+      const uint64_t w = folded<3>(p);
+      return w == packed("uri") ? CredField::Uri : w == packed("qop") ? CredField::Qop : CredField::Other;
+    }
+    case 5: {
+      const uint64_t w = folded<5>(p);
+      return w == packed("realm") ? CredField::Realm : w == packed("nonce") ? CredField::Nonce : CredField::Other;
+    }
+    case 6: {
+      const uint64_t w = folded<6>(p);
+      return w == packed("cnonce") ? CredField::Cnonce : w == packed("opaque") ? CredField::Opaque : CredField::Other;
+    }
+    case 8: {
+      const uint64_t w = folded<8>(p);
+      return w == packed("username")   ? CredField::Username
+             : w == packed("response") ? CredField::Response
+             : w == packed("userhash") ? CredField::Userhash
+                                       : CredField::Other;
+    }
+    case 9:
+      return folded<8>(p) == packed("algorithm") && (p[8] | 0x20) == 'm' ? CredField::Algorithm : CredField::Other;
     default: return CredField::Other;
   }
 }

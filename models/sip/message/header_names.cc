@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <cstring>
 
+#include "models/sip/message/internal.h"
 #include "models/sip/message/param.h"
 
 namespace siplab::sip {
@@ -139,30 +140,6 @@ bool equals_lower(std::string_view name, const LowerName& lower) {
   return true;
 }
 
-// equals_lower() eight bytes at a time for a name of token characters
-// (which the parser has checked): among those, OR-ing 0x20 maps only
-// "A"-"Z" onto the lowercase letters, digits and "-" of the long names, so
-// no control-byte test is needed.  Reads whole words of `name` (see
-// header_id_padded) and of the zero-padded table entry.
-bool equals_lower_words(std::string_view name, const LowerName& lower) {
-  static_assert(std::endian::native == std::endian::little, "the tail mask assumes little-endian words");
-  constexpr uint64_t kCase = 0x2020202020202020ull;
-  const std::size_t n = name.size();
-  std::size_t i = 0;
-  uint64_t x, y;
-  for (; i + 8 <= n; i += 8) {
-    std::memcpy(&x, name.data() + i, 8);
-    std::memcpy(&y, lower.data() + i, 8);
-    if ((x | kCase) != y) return false;
-  }
-  if (i == n) return true;
-  std::memcpy(&x, name.data() + i, 8);
-  std::memcpy(&y, lower.data() + i, 8);
-  const uint64_t used = (1ull << (8 * (n - i))) - 1;
-  return (((x | kCase) ^ y) & used) == 0;
-}
-
-template <bool kPadded>
 HeaderId lookup(std::string_view name) {
   if (name.empty()) return HeaderId::Other;
   char c = name[0];
@@ -174,16 +151,40 @@ HeaderId lookup(std::string_view name) {
   const auto& candidates = kBuckets.ids[k][name.size()];
   for (uint8_t j = 0; j < kBuckets.count[k][name.size()]; ++j) {
     HeaderId id = candidates[j];
-    const LowerName& lower = kLower[static_cast<std::size_t>(id)];
-    if (kPadded ? equals_lower_words(name, lower) : equals_lower(name, lower)) return id;
+    if (equals_lower(name, kLower[static_cast<std::size_t>(id)])) return id;
   }
   return HeaderId::Other;
 }
 
+constexpr internal::HeaderNameHash make_name_hash() {
+  static_assert(internal::HeaderNameHash::kMaxLength == kMaxNameLength);
+  internal::HeaderNameHash t{};
+  t.compact = kCompact;
+  for (std::size_t i = 1; i < kNames.size(); ++i) {
+    const std::size_t n = kNames[i].name.size();
+    for (std::size_t j = 0; j < kMaxNameLength; ++j) t.lower[i][j] = kLower[i][j];
+    uint64_t first8 = 0;
+    for (std::size_t j = 0; j < 8 && j < n; ++j)
+      first8 |= static_cast<uint64_t>(static_cast<unsigned char>(kLower[i][j])) << (8 * j);
+    const std::size_t slot =
+        internal::header_name_slot(internal::header_name_key(first8, n, static_cast<unsigned char>(kLower[i][n - 1])));
+    // Two names in one slot fail the constant evaluation, i.e. the build:
+    // search a new kMultiplier then.
+    if (t.slot[slot] != HeaderId::Other) throw "header name hash collision";
+    t.slot[slot] = static_cast<HeaderId>(i);
+    t.length[i] = static_cast<uint8_t>(n);
+  }
+  return t;
+}
+
 }  // namespace
 
-HeaderId header_id(std::string_view name) { return lookup<false>(name); }
-HeaderId header_id_padded(std::string_view name) { return lookup<true>(name); }
+HeaderId header_id(std::string_view name) { return lookup(name); }
+HeaderId header_id_padded(std::string_view name) { return internal::header_id_hashed(name); }
+
+namespace internal {
+constexpr HeaderNameHash kHeaderNameHash = make_name_hash();
+}  // namespace internal
 
 std::string_view canonical_name(HeaderId id) { return kNames[static_cast<std::size_t>(id)].name; }
 char compact_form(HeaderId id) { return kNames[static_cast<std::size_t>(id)].compact; }

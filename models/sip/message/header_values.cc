@@ -1,6 +1,7 @@
 #include "models/sip/message/header_values.h"
 
 #include <charconv>
+#include <cstring>
 
 #include "models/sip/message/internal.h"
 #include "models/sip/message/syntax.h"
@@ -10,10 +11,7 @@ namespace {
 
 ParseError err(std::size_t offset, std::string reason) { return ParseError{offset, std::move(reason), 400}; }
 
-std::size_t scan_token(std::string_view s, std::size_t i) {
-  while (i < s.size() && syntax::is_token(s[i])) ++i;
-  return i;
-}
+std::size_t scan_token(std::string_view s, std::size_t i) { return syntax::span_token(s, i); }
 
 void append_uint(std::string& out, uint64_t v) {
   char buf[24];
@@ -61,13 +59,12 @@ Expected<std::string_view> parse_token(std::string_view value) {
 Expected<std::string_view> parse_call_id(std::string_view value) {
   // callid = word [ "@" word ]
   if (value.empty()) return err(0, "empty Call-ID");
-  std::size_t i = 0;
-  while (i < value.size() && syntax::is(value[i], syntax::kWord)) ++i;
+  std::size_t i = syntax::span_word(value, 0);
   if (i == value.size()) return value;
   if (value[i] != '@') return err(i, "invalid character in Call-ID");
   if (i == 0 || i + 1 == value.size()) return err(i, "misplaced '@' in Call-ID");
   ++i;
-  while (i < value.size() && syntax::is(value[i], syntax::kWord)) ++i;
+  i = syntax::span_word(value, i);
   if (i == value.size()) return value;
   if (value[i] == '@') return err(i, "misplaced '@' in Call-ID");
   return err(i, "invalid character in Call-ID");
@@ -78,13 +75,13 @@ std::optional<ParseError> internal::parse_cseq_into(std::string_view value, CSeq
   std::size_t i = 0;
   while (i < value.size() && syntax::is_digit(value[i])) ++i;
   if (i == 0) return err(0, "CSeq must start with a sequence number");
-  auto number = parse_uint(value.substr(0, i), 0xFFFFFFFFu);
-  if (!number) return err(0, "CSeq number exceeds 2^32-1");
+  uint32_t number;
+  if (!parse_uint_fast(value.substr(0, i), 0xFFFFFFFFu, number)) return err(0, "CSeq number exceeds 2^32-1");
   std::size_t m = syntax::skip_ws(value, i);
   if (m == i) return err(i, "expected whitespace after CSeq number");
   std::size_t end = scan_token(value, m);
   if (end == m || end != value.size()) return err(end, "CSeq method must be a token");
-  if (out) *out = CSeqView{*number, value.substr(m)};
+  if (out) *out = CSeqView{number, value.substr(m)};
   return std::nullopt;
 }
 
@@ -149,7 +146,16 @@ std::optional<ParseError> parse_via_into(std::string_view value, ViaView* out) {
   // SLASH = SWS "/" SWS; then LWS sent-by *( SEMI via-params ).
   std::size_t i = 0;
   std::string_view parts[3];
-  for (int k = 0; k < 3; ++k) {
+  int k = 0;
+  // Nearly every Via starts "SIP/2.0/": the general loop below would read
+  // the same two tokens and slashes (no whitespace between them).
+  if (value.size() >= 8 && std::memcmp(value.data(), "SIP/2.0/", 8) == 0) {
+    parts[0] = value.substr(0, 3);
+    parts[1] = value.substr(4, 3);
+    i = 8;
+    k = 2;
+  }
+  for (; k < 3; ++k) {
     i = syntax::skip_ws(value, i);
     std::size_t end = scan_token(value, i);
     if (end == i) return err(i, "malformed Via sent-protocol");
@@ -171,8 +177,11 @@ std::optional<ParseError> parse_via_into(std::string_view value, ViaView* out) {
     if (k != HostKind::IPv6) return err(host_start, "invalid IPv6 address in Via");
     host = value.substr(host_start + 1, i - host_start - 2);
     kind = HostKind::IPv6;
+  } else if (const std::size_t run = hostname_run(value, i); run != std::string_view::npos) {
+    host = value.substr(host_start, run - host_start);  // a Name, found and checked in one pass
+    i = run;
   } else {
-    while (i < value.size() && syntax::is(value[i], syntax::kHostChar)) ++i;
+    i = syntax::span_host_chars(value, i);
     if (i == host_start) return err(i, "missing Via sent-by host");
     host = value.substr(host_start, i - host_start);
     auto k = classify_host(host);
@@ -185,13 +194,13 @@ std::optional<ParseError> parse_via_into(std::string_view value, ViaView* out) {
     std::size_t port_start = syntax::skip_ws(value, j + 1);
     std::size_t port_end = port_start;
     while (port_end < value.size() && syntax::is_digit(value[port_end])) ++port_end;
-    auto n = port_end > port_start ? parse_uint(value.substr(port_start, port_end - port_start), 65535)
-                                   : Expected<uint32_t>(err(port_start, "missing port"));
-    if (!n) return err(port_start, "invalid Via port");
-    port = static_cast<uint16_t>(*n);
+    uint32_t n;
+    if (!parse_uint_fast(value.substr(port_start, port_end - port_start), 65535, n))
+      return err(port_start, "invalid Via port");
+    port = static_cast<uint16_t>(n);
     i = port_end;
   }
-  if (auto e = parse_header_params(value, i, check_via_param)) return e;
+  if (auto e = parse_header_params_with(value, i, check_via_param)) return e;
   if (out) *out = ViaView{parts[0], parts[1], parts[2], host, kind, port, ParamsView{value.substr(i), true}};
   return std::nullopt;
 }

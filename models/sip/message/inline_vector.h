@@ -12,6 +12,7 @@
 #include <new>
 #include <span>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace siplab::sip {
@@ -22,30 +23,46 @@ class InlineVector {
 
  public:
   InlineVector() = default;
-  InlineVector(const InlineVector&) = default;
-  InlineVector& operator=(const InlineVector&) = default;
+  // Copies and moves take only the live inline elements (the rest of the
+  // slots is raw storage that was never written).
+  InlineVector(const InlineVector& other) : heap_(other.heap_), size_(other.size_), spilled_(other.spilled_) {
+    if (!spilled_) std::memcpy(inline_, other.inline_, size_ * sizeof(T));
+  }
+  InlineVector& operator=(const InlineVector& other) {
+    if (this != &other) {
+      heap_ = other.heap_;
+      size_ = other.size_;
+      spilled_ = other.spilled_;
+      if (!spilled_) std::memcpy(inline_, other.inline_, size_ * sizeof(T));
+    }
+    return *this;
+  }
   // A move leaves the source empty (its heap part went to the target, so
   // its size would otherwise describe storage it no longer has).
-  InlineVector(InlineVector&& other) noexcept : heap_(std::move(other.heap_)), size_(other.size_) {
-    std::memcpy(inline_, other.inline_, sizeof inline_);
+  InlineVector(InlineVector&& other) noexcept
+      : heap_(std::move(other.heap_)), size_(other.size_), spilled_(other.spilled_) {
+    if (!spilled_) std::memcpy(inline_, other.inline_, size_ * sizeof(T));
     other.heap_.clear();
     other.size_ = 0;
+    other.spilled_ = false;
   }
   InlineVector& operator=(InlineVector&& other) noexcept {
     if (this != &other) {
-      std::memcpy(inline_, other.inline_, sizeof inline_);
       heap_ = std::move(other.heap_);
       size_ = other.size_;
+      spilled_ = other.spilled_;
+      if (!spilled_) std::memcpy(inline_, other.inline_, size_ * sizeof(T));
       other.heap_.clear();
       other.size_ = 0;
+      other.spilled_ = false;
     }
     return *this;
   }
 
   std::size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
-  const T* data() const { return heap_.empty() ? slots() : heap_.data(); }
-  T* data() { return heap_.empty() ? slots() : heap_.data(); }
+  const T* data() const { return spilled_ ? heap_.data() : slots(); }
+  T* data() { return spilled_ ? heap_.data() : slots(); }
   const T* begin() const { return data(); }
   const T* end() const { return data() + size_; }
   const T& operator[](std::size_t i) const { return data()[i]; }
@@ -57,28 +74,54 @@ class InlineVector {
   // Appends a default value and returns it, spilling to the heap once the
   // inline slots are full.
   T& emplace_back() {
-    if (heap_.empty() && size_ < N) return *::new (static_cast<void*>(slots() + size_++)) T{};
-    if (heap_.empty()) heap_.assign(slots(), slots() + N);
-    ++size_;
-    return heap_.emplace_back();
+    if (!spilled_ && size_ < N) return *::new (static_cast<void*>(slots() + size_++)) T{};
+    return grow() = T{};
   }
-  void push_back(const T& v) { emplace_back() = v; }
+  // Appends T{args...} (aggregate initialization) built in the next slot.
+  template <typename... Args>
+  T& emplace_back(Args&&... args) requires(sizeof...(Args) > 0) {
+    if (!spilled_ && size_ < N) return *::new (static_cast<void*>(slots() + size_++)) T{std::forward<Args>(args)...};
+    return grow() = T{std::forward<Args>(args)...};
+  }
+  // Appends a copy of v straight into the next slot, without first
+  // building a default value there.
+  void push_back(const T& v) {
+    if (!spilled_ && size_ < N) {
+      ::new (static_cast<void*>(slots() + size_++)) T(v);
+      return;
+    }
+    grow() = v;
+  }
   void pop_back() {
     --size_;
-    if (!heap_.empty()) heap_.pop_back();
+    if (spilled_) heap_.pop_back();
   }
   void clear() {
     size_ = 0;
-    heap_.clear();
+    if (spilled_) {
+      heap_.clear();
+      spilled_ = false;
+    }
   }
 
  private:
+  // The slow path of an append: moves the inline elements to the heap on
+  // the first overflow and returns the new last element.
+  T& grow() {
+    if (!spilled_) {
+      heap_.assign(slots(), slots() + size_);
+      spilled_ = true;
+    }
+    ++size_;
+    return heap_.emplace_back();
+  }
   T* slots() { return std::launder(reinterpret_cast<T*>(inline_)); }
   const T* slots() const { return std::launder(reinterpret_cast<const T*>(inline_)); }
 
   alignas(T) unsigned char inline_[N * sizeof(T)];
   std::vector<T> heap_;
   std::size_t size_ = 0;
+  bool spilled_ = false;  // elements live in heap_ (from the first overflow until clear())
 };
 
 }  // namespace siplab::sip

@@ -2,12 +2,16 @@
 // Internal to the message layer.
 #pragma once
 
+#include <array>
+#include <bit>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
 
 #include "models/sip/message/expected.h"
+#include "models/sip/message/header_names.h"
 #include "models/sip/message/param.h"
 #include "models/sip/message/syntax.h"
 #include "models/sip/message/uri.h"
@@ -21,6 +25,69 @@ struct CSeqView;
 
 namespace siplab::sip::internal {
 
+// The known header names by a perfect hash of (first eight bytes
+// case-folded, length, last byte case-folded), for header_id_padded() and
+// the message parser's header loop, which inlines the lookup (it runs for
+// every row).  Built and checked collision-free in header_names.cc.
+struct HeaderNameHash {
+  static constexpr std::size_t kMaxLength = 24;  // longer names are never known ones
+  static constexpr unsigned kBits = 8;
+  static constexpr uint64_t kMultiplier = 0xab04c157aa9eea3dull;  // searched offline
+  static constexpr std::size_t kIds = static_cast<std::size_t>(HeaderId::kCount);
+  std::array<HeaderId, 1u << kBits> slot{};                  // Other: no name hashes here
+  std::array<uint8_t, kIds> length{};                         // long-name length by id
+  std::array<std::array<char, kMaxLength>, kIds> lower{};     // long name lowercased, zero-padded
+  std::array<HeaderId, 26> compact{};                          // by letter
+};
+extern const HeaderNameHash kHeaderNameHash;
+
+constexpr uint64_t header_name_key(uint64_t first8_folded, std::size_t length, unsigned char last_folded) {
+  return first8_folded + (static_cast<uint64_t>(length) << 1) + (static_cast<uint64_t>(last_folded) << 9);
+}
+constexpr std::size_t header_name_slot(uint64_t key) {
+  return static_cast<std::size_t>((key * HeaderNameHash::kMultiplier) >> (64 - HeaderNameHash::kBits));
+}
+
+// header_id_padded(name), inline: up to 7 bytes past the end of `name`
+// are read, so they must be readable (the parser's buffer has slack).
+// A match is exact for names of token bytes (OR-ing 0x20 maps only A-Z
+// onto the letters, digits and "-" of the long names; of other bytes only
+// CR lands on "-" and 0x10-0x19 on digits, which no long name holds).
+[[gnu::always_inline]] inline HeaderId header_id_hashed(std::string_view name) {
+  static_assert(std::endian::native == std::endian::little, "the key keeps the low bytes of a word");
+  const HeaderNameHash& t = kHeaderNameHash;
+  const std::size_t n = name.size();
+  if (n <= 1) {
+    if (n == 0) return HeaderId::Other;
+    const char c = static_cast<char>(name[0] | 0x20);  // only A-Z, a-z land in a-z
+    return c >= 'a' && c <= 'z' ? t.compact[static_cast<std::size_t>(c - 'a')] : HeaderId::Other;
+  }
+  if (n >= HeaderNameHash::kMaxLength) return HeaderId::Other;
+  constexpr uint64_t kCase = 0x2020202020202020ull;
+  uint64_t w;
+  std::memcpy(&w, name.data(), 8);
+  w |= kCase;
+  if (n < 8) w &= (1ull << (8 * n)) - 1;
+  const HeaderId id = t.slot[header_name_slot(header_name_key(w, n, static_cast<unsigned char>(name[n - 1] | 0x20)))];
+  const auto k = static_cast<std::size_t>(id);
+  if (id == HeaderId::Other || t.length[k] != n) return HeaderId::Other;
+  // The hash narrows to one candidate: confirm it word by word, the last
+  // word masked to the name's length.
+  const char* lower = t.lower[k].data();
+  std::size_t i = 0;
+  uint64_t x, y;
+  for (; i + 8 <= n; i += 8) {
+    std::memcpy(&x, name.data() + i, 8);
+    std::memcpy(&y, lower + i, 8);
+    if ((x | kCase) != y) return HeaderId::Other;
+  }
+  if (i == n) return id;
+  std::memcpy(&x, name.data() + i, 8);
+  std::memcpy(&y, lower + i, 8);
+  const uint64_t used = (1ull << (8 * (n - i))) - 1;
+  return (((x | kCase) ^ y) & used) == 0 ? id : HeaderId::Other;
+}
+
 // host (hostname / IPv4address / IPv6reference, §25.1) followed by an
 // optional ":port".  IPv6 is returned without brackets.  On failure returns
 // the error with the offset within `text`.
@@ -32,6 +99,12 @@ struct HostPort {
 Expected<HostPort> parse_hostport(std::string_view text);
 // Classifies a bare host (no port); nullopt when it is not a valid host.
 std::optional<HostKind> classify_host(std::string_view host);
+// The common Via / URI host in one SSE2 pass: when the bytes of s from
+// `from` on that are alphanum / "-" / "." form a hostname whose toplabel
+// starts with a letter (so classify_host() says Name), the index just past
+// them; npos when that is not so or not decidable in 64 bytes (callers
+// then take the general path, which gives the verdict and the error).
+std::size_t hostname_run(std::string_view s, std::size_t from);
 
 // Extra per-parameter rule (e.g. Via received must be an address):
 // returns the error reason or nullptr.
@@ -41,6 +114,12 @@ using ParamCheck = const char* (*)(std::string_view name, std::optional<std::str
 // quoted-string) ] ) from s[i] to the end; checks syntax only (a ParamsView
 // over s.substr(i) walks the checked text).
 std::optional<ParseError> parse_header_params(std::string_view s, std::size_t i, ParamCheck check = nullptr);
+// The same with the per-parameter check as a callable the compiler can
+// inline (Via runs its check on every parameter of every row).
+template <typename Check>
+std::optional<ParseError> parse_header_params_with(std::string_view s, std::size_t i, Check&& check);
+// IPv6address (§25.1) without brackets.
+bool is_ipv6_address(std::string_view s);
 
 // The URI / name-addr / Via parsers fill zero-copy views into `text`;
 // out == nullptr checks syntax only.
@@ -49,6 +128,22 @@ std::optional<ParseError> parse_name_addr_into(std::string_view text, NameAddrVi
 std::optional<ParseError> parse_via_into(std::string_view value, ViaView* out);
 std::optional<ParseError> parse_media_type_into(std::string_view value, MediaTypeView* out);
 std::optional<ParseError> parse_cseq_into(std::string_view value, CSeqView* out);
+// parse_uint() without building an Expected: true with `out` set exactly
+// when parse_uint(value, max) succeeds (callers ask parse_uint for the
+// error when this fails).  1*DIGIT, leading zeros allowed, not above max.
+inline bool parse_uint_fast(std::string_view value, uint32_t max, uint32_t& out) {
+  if (value.empty()) return false;
+  uint64_t n = 0;
+  for (char c : value) {
+    const unsigned d = static_cast<unsigned char>(c) - static_cast<unsigned>('0');
+    if (d > 9) return false;
+    n = n * 10 + d;
+    if (n > max) return false;
+  }
+  out = static_cast<uint32_t>(n);
+  return true;
+}
+
 // A Contact "expires" parameter value: 1*DIGIT up to 2^32-1, else nullopt.
 std::optional<uint32_t> parse_delta_seconds(std::optional<std::string_view> value);
 
@@ -79,6 +174,45 @@ auto for_each_list_item(std::string_view value, Fn&& fn) -> decltype(fn(value)) 
 }
 
 void append_host(std::string& out, std::string_view host, HostKind kind);
+
+template <typename Check>
+std::optional<ParseError> parse_header_params_with(std::string_view s, std::size_t i, Check&& check) {
+  const std::size_t n = s.size();
+  while (true) {
+    i = syntax::skip_ws(s, i);
+    if (i >= n) return std::nullopt;
+    if (s[i] != ';') return ParseError{i, "expected ';' before parameter", 400};
+    i = syntax::skip_ws(s, i + 1);
+    const std::size_t name_start = i;
+    i = syntax::span_token(s, i);
+    if (i == name_start) return ParseError{name_start, "empty or invalid parameter name", 400};
+    const std::string_view name(s.data() + name_start, i - name_start);
+    std::optional<std::string_view> value;
+    std::size_t j = syntax::skip_ws(s, i);
+    if (j < n && s[j] == '=') {
+      j = syntax::skip_ws(s, j + 1);
+      const std::size_t value_start = j;
+      if (j < n && s[j] == '"') {
+        j = syntax::scan_quoted(s, j);
+        if (j == std::string_view::npos) return ParseError{value_start, "unterminated quoted string in parameter", 400};
+      } else if (j < n && s[j] == '[') {
+        const std::size_t close = s.find(']', j);
+        if (close == std::string_view::npos || !is_ipv6_address(s.substr(j + 1, close - j - 1)))
+          return ParseError{value_start, "invalid IPv6 reference in parameter", 400};
+        j = close + 1;
+      } else if (name.size() == 8 && iequals(name, "received")) {
+        // Via received may hold a bare IPv6address (§20.42), hence ':'.
+        while (j < n && syntax::is(s[j], syntax::kTokenOrColon)) ++j;
+      } else {
+        j = syntax::span_token(s, j);
+      }
+      if (j == value_start) return ParseError{value_start, "empty or invalid parameter value", 400};
+      value = std::string_view(s.data() + value_start, j - value_start);
+      i = j;
+    }
+    if (const char* why = check(name, value)) return ParseError{name_start, why, 400};
+  }
+}
 
 // The splitting split_list() does (§7.3.1: commas outside quoted strings
 // and <> separate values; an unterminated or invalid quoted string ends

@@ -13,7 +13,13 @@ ParseError err(std::size_t offset, std::string reason) { return ParseError{offse
 namespace internal {
 
 std::optional<ParseError> parse_name_addr_into(std::string_view text, NameAddrView* out) {
-  if (out) *out = NameAddrView{};
+  // Every field is assigned below on success (uri by parse_uri_into, which
+  // resets it first; angle_brackets and params at the end) except the
+  // display name, which the addr-spec form leaves empty.
+  if (out) {
+    out->display_name = {};
+    out->display_quoted = false;
+  }
   std::size_t i = syntax::skip_ws(text, 0);
   if (i >= text.size()) return err(i, "empty address");
   std::size_t uri_start, uri_end, after;
@@ -31,14 +37,13 @@ std::optional<ParseError> parse_name_addr_into(std::string_view text, NameAddrVi
   } else {
     // Either "*(token LWS) <uri>" or a bare addr-spec.  A '<' before any
     // ';' decides; RFC 4475 §3.1.1.6 accepts a token glued to '<'.
-    std::size_t lt = syntax::find_byte(text, i, '<');
-    std::size_t semi = syntax::find_byte(text, i, ';');
-    if (lt != std::string_view::npos && (semi == std::string_view::npos || lt < semi)) {
+    const std::size_t lt = syntax::find_either(text, i, '<', ';');
+    if (lt != std::string_view::npos && text[lt] == '<') {
       std::string_view names = syntax::trim(text.substr(i, lt - i));
       std::size_t j = 0;
       while (j < names.size()) {
         std::size_t start = j;
-        while (j < names.size() && syntax::is_token(names[j])) ++j;
+        j = syntax::span_token(names, j);
         if (j == start)
           return err(static_cast<std::size_t>(names.data() - text.data()) + j,
                      "display name must be tokens or a quoted string");
@@ -77,7 +82,10 @@ std::optional<ParseError> parse_name_addr_into(std::string_view text, NameAddrVi
       return err(uri_start + bad, "URI with '?' or ',' must be enclosed in <> (RFC 3261 §20)");
   }
   if (auto e = parse_uri_into(uri_text, out ? &out->uri : nullptr)) return err(uri_start + e->offset, e->reason);
-  if (auto e = parse_header_params(text, after)) return e;
+  if (auto e = parse_header_params_with(text, after, [](std::string_view, std::optional<std::string_view>) -> const char* {
+        return nullptr;
+      }))
+    return e;
   if (out) out->params = ParamsView{text.substr(after), true};
   return std::nullopt;
 }

@@ -15,12 +15,38 @@ ParseError err(std::size_t offset, std::string reason, int status = 400) {
 
 constexpr std::size_t npos = std::string_view::npos;
 
+// The message buffer holds kSlack readable (zero) bytes past the message,
+// so the scans below read whole 16-byte blocks with no byte-by-byte tail
+// (for a header line that tail was most of the cost).
+constexpr std::size_t kSlack = 16;
+
+// First CR or LF in [from, end), or npos.
+[[gnu::always_inline]] inline std::size_t find_break_padded(const char* data, std::size_t from, std::size_t end) {
+#if defined(__SSE2__)
+  const __m128i cr = _mm_set1_epi8('\r'), lf = _mm_set1_epi8('\n');
+  for (std::size_t i = from; i < end; i += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + i));
+    const unsigned hits = static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, lf))));
+    if (hits != 0) {
+      const std::size_t at = i + static_cast<std::size_t>(__builtin_ctz(hits));
+      return at < end ? at : npos;
+    }
+  }
+  return npos;
+#else
+  for (std::size_t i = from; i < end; ++i)
+    if (data[i] == '\r' || data[i] == '\n') return i;
+  return npos;
+#endif
+}
+
 // End of the line starting at `from` (index of its CR), or npos when no
 // CRLF follows.  A bare LF is reported through `bare_lf`; `inner_cr` says
 // whether a CR not followed by LF lies inside the line (when false the line
 // holds no CR at all).
-std::size_t line_end(std::string_view s, std::size_t from, bool& bare_lf, bool& inner_cr) {
-  const std::size_t first = syntax::find_either(s, from, '\r', '\n');
+[[gnu::always_inline]] inline std::size_t line_end(std::string_view s, std::size_t from, bool& bare_lf,
+                                                  bool& inner_cr) {
+  const std::size_t first = find_break_padded(s.data(), from, s.size());
   inner_cr = false;
   if (first == npos) return npos;
   if (s[first] == '\n') {  // no CR right before it, or that CR would be first
@@ -39,8 +65,30 @@ std::size_t line_end(std::string_view s, std::size_t from, bool& bare_lf, bool& 
   return lf - 1;
 }
 
+// First index in [from, end) holding c, or npos.  Header names are short,
+// so the ':' is nearly always in the first block.
+std::size_t find_byte_padded(const char* data, std::size_t from, std::size_t end, char c) {
+#if defined(__SSE2__)
+  const __m128i vc = _mm_set1_epi8(c);
+  for (std::size_t i = from; i < end; i += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + i));
+    const unsigned hits = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, vc)));
+    if (hits != 0) {
+      const std::size_t at = i + static_cast<std::size_t>(__builtin_ctz(hits));
+      return at < end ? at : npos;
+    }
+  }
+  return npos;
+#else
+  for (std::size_t i = from; i < end; ++i)
+    if (data[i] == c) return i;
+  return npos;
+#endif
+}
+
 // SIP-Version = "SIP" "/" 1*DIGIT "." 1*DIGIT, "SIP" case-insensitive (§7.1).
 std::optional<ParseError> check_version(std::string_view v, std::size_t offset) {
+  if (v == "SIP/2.0") return std::nullopt;  // what nearly every message carries
   bool ok = v.size() >= 7 && iequals(v.substr(0, 4), "SIP/");
   std::size_t dot = ok ? v.find('.', 4) : npos;
   if (dot == npos || dot == 4 || dot + 1 == v.size()) ok = false;
@@ -71,8 +119,7 @@ std::optional<ParseError> check_tokens(std::string_view value, bool may_be_empty
   std::size_t i = 0;
   while (true) {
     const std::size_t start = syntax::skip_ws(value, i);
-    std::size_t end = start;
-    while (end < value.size() && syntax::is_token(value[end])) ++end;
+    const std::size_t end = syntax::span_token(value, start);
     const std::size_t next = syntax::skip_ws(value, end);
     if (end == start || (next < value.size() && value[next] != ',')) return err(start, "expected a token");
     if (next >= value.size()) return std::nullopt;
@@ -86,10 +133,12 @@ std::optional<ParseError> lift(const Expected<T>& r) {
   return r.error();
 }
 
-template <typename T>
-std::optional<ParseError> lift_into(const Expected<T>& r, std::optional<T>& out) {
-  if (!r) return r.error();
-  if (!out) out = *r;  // single-valued headers: the first row counts
+// A number header (Max-Forwards, Content-Length, Expires ...): the first
+// row's value is kept; parse_uint() gives the error text when it fails.
+std::optional<ParseError> uint_into(std::string_view value, uint32_t max, std::optional<uint32_t>& out) {
+  uint32_t n;
+  if (!internal::parse_uint_fast(value, max, n)) return parse_uint(value, max).error();
+  if (!out) out = n;  // single-valued headers: the first row counts
   return std::nullopt;
 }
 
@@ -101,15 +150,18 @@ class ParsedMessageBuilder {
  public:
   explicit ParsedMessageBuilder(ParsedMessage& m) : m_(m) {}
 
-  // Copies the bytes into the message's buffer (twice their size: the
-  // second half takes the unfolded text of folded rows) and clears every
-  // field.  Returns the copy, which every view points into.
+  // Copies the bytes into the message's buffer and clears every field.
+  // Returns the copy, which every view points into.  Buffer layout: the
+  // bytes, kSlack zero bytes (the padded scans read 16-byte blocks and
+  // header_id_padded 8-byte words past the end), then as many bytes again
+  // for the unfolded text of folded rows.
   std::string_view adopt(std::string_view bytes) {
-    // +16: slack for word-at-a-time reads (header_id_padded).
-    const std::size_t need = bytes.size() * 2 + 16;
+    const std::size_t need = bytes.size() * 2 + kSlack;
     m_.reserve_buffer(need);
-    if (!bytes.empty()) std::memcpy(m_.buffer_.get(), bytes.data(), bytes.size());
-    fold_at_ = bytes.size();
+    char* buf = m_.buffer_.get();
+    if (!bytes.empty()) std::memcpy(buf, bytes.data(), bytes.size());
+    std::memset(buf + bytes.size(), 0, kSlack);
+    fold_at_ = bytes.size() + kSlack;
     m_.is_request_ = true;
     m_.method_ = {};
     m_.request_uri_ = UriView{};
@@ -155,8 +207,8 @@ class ParsedMessageBuilder {
     // each, no LWS inside the URI, nothing after the version (RFC 4475
     // §3.1.2.8-10).
     if (uri_text.empty()) return err(base + sp1 + 1, "more than one SP between request line elements");
-    if (version.find(' ') != npos || version.find('\t') != npos)
-      return err(base + sp2 + 1 + version.find_first_of(" \t"), "extra whitespace in request line");
+    if (const std::size_t ws = syntax::find_either(version, 0, ' ', '\t'); ws != npos)
+      return err(base + sp2 + 1 + ws, "extra whitespace in request line");
     if (version.empty()) return err(base + sp2 + 1, "missing SIP version");
     if (uri_text.front() == '<') return err(base + sp1 + 1, "Request-URI must not be enclosed in <>");
     if (auto e = check_version(version, base + sp2 + 1)) return e;
@@ -197,7 +249,7 @@ class ParsedMessageBuilder {
 
   // Typed syntax check of one known header row, keeping its typed value;
   // error offsets within `value`.
-  std::optional<ParseError> header(HeaderId id, std::string_view value) {
+  [[gnu::always_inline]] std::optional<ParseError> header(HeaderId id, std::string_view value) {
     switch (id) {
       case HeaderId::Via:
         return internal::for_each_list_item(value, [&](std::string_view item) -> std::optional<ParseError> {
@@ -208,10 +260,14 @@ class ParsedMessageBuilder {
         });
       case HeaderId::From:
       case HeaderId::To: {
-        NameAddrView view;
-        if (auto e = internal::parse_name_addr_into(value, &view)) return e;
+        // Single-valued: the first row is kept, parsed straight into place;
+        // a later row is only checked.
         auto& slot = id == HeaderId::From ? m_.from_ : m_.to_;
-        if (!slot) slot = view;
+        if (slot) return internal::parse_name_addr_into(value, nullptr);
+        if (auto e = internal::parse_name_addr_into(value, &slot.emplace())) {
+          slot.reset();
+          return e;
+        }
         return std::nullopt;
       }
       case HeaderId::Contact:
@@ -225,7 +281,10 @@ class ParsedMessageBuilder {
       case HeaderId::RecordRoute:
         return name_addrs(value, true, m_.record_routes_);
       case HeaderId::CallId:
-        return lift_into(parse_call_id(value), m_.call_id_);
+        // parse_call_id() returns the value itself when it is valid.
+        if (auto valid = parse_call_id(value); !valid) return valid.error();
+        if (!m_.call_id_) m_.call_id_ = value;
+        return std::nullopt;
       case HeaderId::CSeq: {
         CSeqView view;
         if (auto e = internal::parse_cseq_into(value, &view)) return e;
@@ -233,13 +292,13 @@ class ParsedMessageBuilder {
         return std::nullopt;
       }
       case HeaderId::MaxForwards:
-        return lift_into(parse_uint(value, 255), m_.max_forwards_);
+        return uint_into(value, 255, m_.max_forwards_);
       case HeaderId::ContentLength:
-        return lift_into(parse_uint(value, 0xFFFFFFFFu), m_.content_length_);
+        return uint_into(value, 0xFFFFFFFFu, m_.content_length_);
       case HeaderId::Expires:
-        return lift_into(parse_uint(value, 0xFFFFFFFFu), m_.expires_);
+        return uint_into(value, 0xFFFFFFFFu, m_.expires_);
       case HeaderId::MinExpires:
-        return lift_into(parse_uint(value, 0xFFFFFFFFu), m_.min_expires_);
+        return uint_into(value, 0xFFFFFFFFu, m_.min_expires_);
       case HeaderId::ContentType: {
         MediaTypeView view;
         if (auto e = internal::parse_media_type_into(value, &view)) return e;
@@ -281,7 +340,7 @@ class ParsedMessageBuilder {
   }
 
   void add_row(HeaderId id, std::string_view name, std::string_view value) {
-    m_.headers_.push_back(HeaderView{id, name, value});
+    m_.headers_.emplace_back(id, name, value);
   }
   const ParsedMessage& message() const { return m_; }
   void set_body(std::string_view body) { m_.body_ = body; }
@@ -340,17 +399,44 @@ std::optional<ParseError> parse_message_into(std::string_view input, ParsedMessa
     std::size_t line_start = pos;
     char c0 = bytes[pos];
     if (syntax::is_ws(c0)) return err(pos, "continuation line without a header");
+    // field-name HCOLON (§7.3.1, HCOLON = *( SP / HTAB ) ":" SWS).  Fast
+    // path: the text before the first ':' is looked up as a known name;
+    // a match proves it is a token, and ':' and whitespace are not token
+    // bytes, so it is the same name the byte-by-byte scan below finds.
+    // (The word-wise match folds case with |0x20, under which only CR
+    // could pass for a name byte, "-"; a line without a bare CR has none.)
+    HeaderId id = HeaderId::Other;
+    bool looked_up = false;
     std::size_t i = pos;
-    while (i < end && syntax::is_token(bytes[i])) ++i;
-    if (i == pos) return err(pos, "header name must be a token");
-    std::string_view name = bytes.substr(pos, i - pos);
-    // HCOLON = *( SP / HTAB ) ":" SWS
-    while (i < end && syntax::is_ws(bytes[i])) ++i;
-    if (i >= end || bytes[i] != ':') return err(i, "expected ':' after header name");
-    ++i;
-    std::size_t value_start = syntax::skip_ws(bytes, i);
-    if (value_start > end) value_start = end;
-    std::string_view value = syntax::trim(bytes.substr(value_start, end - value_start));
+    std::string_view name;
+    if (!inner_cr) {
+      const std::size_t colon = find_byte_padded(bytes.data(), pos, end, ':');
+      if (colon != npos) {
+        std::size_t name_end = colon;
+        while (name_end > pos && syntax::is_ws(bytes[name_end - 1])) --name_end;
+        name = std::string_view(bytes.data() + pos, name_end - pos);
+        id = internal::header_id_hashed(name);
+        looked_up = true;
+        if (id != HeaderId::Other) i = colon;
+      }
+    }
+    if (i == pos) {
+      while (i < end && syntax::is_token(bytes[i])) ++i;
+      if (i == pos) return err(pos, "header name must be a token");
+      name = bytes.substr(pos, i - pos);
+      while (i < end && syntax::is_ws(bytes[i])) ++i;
+      if (i >= end || bytes[i] != ':') return err(i, "expected ':' after header name");
+      // A valid name ends right before the first ':' (less whitespace),
+      // i.e. it is the text the fast path looked up.
+      if (!looked_up) id = internal::header_id_hashed(name);
+    }
+    // The value without the SWS after ':' and the whitespace before CRLF
+    // (bytes[end] is CR, so neither scan leaves the line).
+    std::size_t value_start = i + 1;
+    while (value_start < end && syntax::is_ws(bytes[value_start])) ++value_start;
+    std::size_t value_end = end;
+    while (value_end > value_start && syntax::is_ws(bytes[value_end - 1])) --value_end;
+    std::string_view value(bytes.data() + value_start, value_end - value_start);
     std::size_t piece_offset = value_start;
     pos = end + 2;
     // Folding (§7.3.1): a following line starting with SP/HT continues this
@@ -385,7 +471,6 @@ std::optional<ParseError> parse_message_into(std::string_view input, ParsedMessa
     }
     if ((inner_cr || is_folded) && std::memchr(value.data(), '\r', value.size()) != nullptr)
       return err(line_start, "bare CR in header value");
-    const HeaderId id = header_id_padded(name);
     b.add_row(id, name, value);
     if (id == HeaderId::Other) continue;
     if (auto e = b.header(id, value)) {
@@ -401,7 +486,8 @@ std::optional<ParseError> parse_message_into(std::string_view input, ParsedMessa
       cseq_value_offset = piece_offset;
       ++cseq_rows;
     } else if (id == HeaderId::ContentLength) {
-      const uint32_t v = *parse_uint(value, 0xFFFFFFFFu);  // checked by header() above
+      uint32_t v = 0;
+      internal::parse_uint_fast(value, 0xFFFFFFFFu, v);  // checked by header() above
       if (length && *length != v) conflicting = true;
       length = v;
     }

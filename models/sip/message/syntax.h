@@ -3,8 +3,10 @@
 #pragma once
 
 #include <array>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string_view>
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -75,22 +77,127 @@ inline std::size_t skip_ws(std::string_view s, std::size_t i) {
   while (i < s.size() && is_ws(s[i])) ++i;
   return i;
 }
+#if defined(__SSE2__)
+// First index >= from whose byte `match` flags, or npos; `match` maps 16
+// loaded bytes to a 16-bit mask (bit k: byte k).  Reads 16 bytes at a time
+// inside `s` only: the last, partial block is read as the final 16 bytes
+// of `s` (overlapping bytes already seen, whose bits are dropped), so
+// s.size() must be at least 16; callers handle shorter texts otherwise.
+template <typename Match>
+inline std::size_t find_in_blocks(std::string_view s, std::size_t from, Match match) {
+  const std::size_t n = s.size();
+  std::size_t i = from;
+  for (; i + 16 <= n; i += 16) {
+    const unsigned hits = match(_mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i)));
+    if (hits != 0) return i + static_cast<std::size_t>(__builtin_ctz(hits));
+  }
+  if (i >= n) return std::string_view::npos;
+  const unsigned hits = match(_mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + n - 16))) >> (i + 16 - n);
+  if (hits != 0) return i + static_cast<std::size_t>(__builtin_ctz(hits));
+  return std::string_view::npos;
+}
+#endif
+
 // First index >= from holding a or b, or npos.  (string_view::find_first_of
 // runs a memchr per input byte in libstdc++, far too slow for the parser.)
 // Sixteen bytes per step with SSE2: URIs run through it for every row.
 inline std::size_t find_either(std::string_view s, std::size_t from, char a, char b) {
   std::size_t i = from;
 #if defined(__SSE2__)
-  const __m128i va = _mm_set1_epi8(a), vb = _mm_set1_epi8(b);
-  for (; i + 16 <= s.size(); i += 16) {
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
-    const int hits = _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, va), _mm_cmpeq_epi8(v, vb)));
-    if (hits != 0) return i + static_cast<std::size_t>(__builtin_ctz(static_cast<unsigned>(hits)));
+  if (s.size() >= 16) {
+    const __m128i va = _mm_set1_epi8(a), vb = _mm_set1_epi8(b);
+    return find_in_blocks(s, from, [&](__m128i v) {
+      return static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, va), _mm_cmpeq_epi8(v, vb))));
+    });
   }
 #endif
   for (; i < s.size(); ++i)
     if (s[i] == a || s[i] == b) return i;
   return std::string_view::npos;
+}
+
+// Spans of one character class: the first index >= from whose byte is not
+// in the class, or s.size().  Texts of 16 bytes or more are classified 16
+// bytes per step (find_in_blocks: whole blocks, then the overlapping last
+// block, never reading outside `s`); shorter ones byte by byte through
+// kTable.  The SSE2 class tests use signed compares, so bytes >= 0x80 fall
+// in no range, as in kTable.  (Only for classes whose runs are long: a
+// token is mostly shorter than the block setup pays for.)
+#if defined(__SSE2__)
+namespace simd {
+inline __m128i in_range(__m128i v, char lo, char hi) {
+  return _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(static_cast<char>(lo - 1))),
+                       _mm_cmplt_epi8(v, _mm_set1_epi8(static_cast<char>(hi + 1))));
+}
+inline __m128i eq(__m128i v, char c) { return _mm_cmpeq_epi8(v, _mm_set1_epi8(c)); }
+// alphanum: letters folded to lowercase with |0x20 (only A-Z and a-z land
+// in a-z), then digits.
+inline __m128i alphanum(__m128i v) {
+  return _mm_or_si128(in_range(_mm_or_si128(v, _mm_set1_epi8(0x20)), 'a', 'z'), in_range(v, '0', '9'));
+}
+// word (§25.1): every visible ASCII byte except # $ & , ; = @ ^ |
+inline __m128i word(__m128i v) {
+  const __m128i excluded =
+      _mm_or_si128(_mm_or_si128(_mm_or_si128(eq(v, '#'), eq(v, '$')), _mm_or_si128(eq(v, '&'), eq(v, ','))),
+                   _mm_or_si128(_mm_or_si128(_mm_or_si128(eq(v, ';'), eq(v, '=')), _mm_or_si128(eq(v, '@'), eq(v, '^'))),
+                                eq(v, '|')));
+  return _mm_andnot_si128(excluded, in_range(v, '!', '~'));
+}
+// HEXDIG, either case
+inline __m128i hex(__m128i v) {
+  return _mm_or_si128(in_range(v, '0', '9'), in_range(_mm_or_si128(v, _mm_set1_epi8(0x20)), 'a', 'f'));
+}
+// hostname bytes: alphanum / "-" / "."
+inline __m128i host(__m128i v) { return _mm_or_si128(alphanum(v), _mm_or_si128(eq(v, '-'), eq(v, '.'))); }
+}  // namespace simd
+#endif
+
+template <uint16_t kClass, typename SimdClass>
+inline std::size_t span_of(std::string_view s, std::size_t from, [[maybe_unused]] SimdClass simd_class) {
+  std::size_t i = from;
+#if defined(__SSE2__)
+  if (s.size() >= 16) {
+    const std::size_t at = find_in_blocks(s, from, [&](__m128i v) {
+      return ~static_cast<unsigned>(_mm_movemask_epi8(simd_class(v))) & 0xFFFFu;
+    });
+    return at == std::string_view::npos ? (from > s.size() ? from : s.size()) : at;
+  }
+#endif
+  while (i < s.size() && is(s[i], kClass)) ++i;
+  return i;
+}
+
+#if defined(__SSE2__)
+#define SIPLAB_SIMD_CLASS(f) [](__m128i v) { return simd::f(v); }
+#else
+#define SIPLAB_SIMD_CLASS(f) 0
+#endif
+inline std::size_t span_word(std::string_view s, std::size_t from) {
+  return span_of<kWord>(s, from, SIPLAB_SIMD_CLASS(word));
+}
+inline std::size_t span_hex(std::string_view s, std::size_t from) {
+  return span_of<kHexDigit>(s, from, SIPLAB_SIMD_CLASS(hex));
+}
+inline std::size_t span_host_chars(std::string_view s, std::size_t from) {
+  return span_of<kHostChar>(s, from, SIPLAB_SIMD_CLASS(host));
+}
+#undef SIPLAB_SIMD_CLASS
+
+// First index >= from that is not a token byte, or s.size() (from when
+// from > s.size()).  Tokens are short (parameter names, tags, branches),
+// too short for a 16-byte block to pay for its setup; four bytes per
+// bounds check instead.
+inline std::size_t span_token(std::string_view s, std::size_t from) {
+  const std::size_t n = s.size();
+  std::size_t i = from;
+  for (; i + 4 <= n; i += 4) {
+    if (!is_token(s[i])) return i;
+    if (!is_token(s[i + 1])) return i + 1;
+    if (!is_token(s[i + 2])) return i + 2;
+    if (!is_token(s[i + 3])) return i + 3;
+  }
+  while (i < n && is_token(s[i])) ++i;
+  return i;
 }
 
 inline bool all_token(std::string_view s) {
@@ -102,16 +209,40 @@ inline bool all_token(std::string_view s) {
 
 // First index >= from holding c, or npos: string_view::find(char) without
 // memchr's call overhead, which dominates on the short texts of a header.
+// Texts of 8 to 15 bytes are searched as two overlapping 8-byte words
+// (the zero-byte trick: the lowest flagged byte is always a true match).
 inline std::size_t find_byte(std::string_view s, std::size_t from, char c) {
   std::size_t i = from;
 #if defined(__SSE2__)
-  const __m128i vc = _mm_set1_epi8(c);
-  for (; i + 16 <= s.size(); i += 16) {
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
-    const int hits = _mm_movemask_epi8(_mm_cmpeq_epi8(v, vc));
-    if (hits != 0) return i + static_cast<std::size_t>(__builtin_ctz(static_cast<unsigned>(hits)));
+  if (s.size() >= 16) {
+    const __m128i vc = _mm_set1_epi8(c);
+    return find_in_blocks(s, from, [&](__m128i v) {
+      return static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, vc)));
+    });
   }
 #endif
+  if (s.size() >= 8 && i < s.size()) {
+    constexpr uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
+    const uint64_t pattern = kOnes * static_cast<unsigned char>(c);
+    auto first_match = [&](std::size_t at) -> uint64_t {  // flags of the 8 bytes at `at`
+      uint64_t w;
+      std::memcpy(&w, s.data() + at, 8);
+      w ^= pattern;
+      return (w - kOnes) & ~w & kHigh;
+    };
+    static_assert(std::endian::native == std::endian::little, "byte k of a word is bits 8k..8k+7");
+    if (i + 8 <= s.size()) {
+      const uint64_t m = first_match(i);
+      if (m != 0) return i + static_cast<std::size_t>(__builtin_ctzll(m)) / 8;
+      i += 8;
+      if (i >= s.size()) return std::string_view::npos;
+    }
+    // The last 8 bytes; those before i were searched already.
+    const std::size_t at = s.size() - 8;
+    const uint64_t m = first_match(at) >> (8 * (i - at));
+    if (m != 0) return i + static_cast<std::size_t>(__builtin_ctzll(m)) / 8;
+    return std::string_view::npos;
+  }
   for (; i < s.size(); ++i)
     if (s[i] == c) return i;
   return std::string_view::npos;

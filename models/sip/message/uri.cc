@@ -76,9 +76,10 @@ bool is_hostname_scalar(std::string_view s) {
 #if defined(__SSE2__)
 // The same rules as bit masks over the whole host at once (hosts of up to
 // 64 bytes, i.e. nearly all): SSE2 classifies 16 bytes per step into
-// letter / digit / "." / "-", and the label rules become shifts and ANDs.
+// allowed (alphanum / "." / "-"), "." and "-", and the label rules become
+// shifts and ANDs; only the toplabel's first byte is then checked alone.
 struct HostChunk {
-  uint64_t alpha, alnum, dot, dash;
+  uint64_t allowed, dot, dash;
 };
 
 // Classifies the 16 bytes at p; keeps the top `keep` of them, as bits 0..keep-1.
@@ -90,19 +91,35 @@ HostChunk classify_chunk(const char* p, unsigned keep) {
                                        _mm_cmplt_epi8(lower, _mm_set1_epi8('z' + 1)));
   const __m128i digit =
       _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)), _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
+  const __m128i dot = _mm_cmpeq_epi8(v, _mm_set1_epi8('.'));
+  const __m128i dash = _mm_cmpeq_epi8(v, _mm_set1_epi8('-'));
   const unsigned drop = 16 - keep;
   const auto bits = [drop](__m128i m) {
     return static_cast<uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(m)) >> drop);
   };
-  return {bits(letter), bits(_mm_or_si128(letter, digit)), bits(_mm_cmpeq_epi8(v, _mm_set1_epi8('.'))),
-          bits(_mm_cmpeq_epi8(v, _mm_set1_epi8('-')))};
+  return {bits(_mm_or_si128(_mm_or_si128(letter, digit), _mm_or_si128(dot, dash))), bits(dot), bits(dash)};
 }
 
-bool is_hostname_simd(std::string_view s) {
-  uint64_t alpha = 0, alnum = 0, dot = 0, dash = 0;
+// The hostname rules over bit masks of a host's n (1..64) bytes, bit k for
+// host[k]: every byte alphanum / "-" / "."; no label empty or starting or
+// ending with "-"; the toplabel starting with a letter (its first byte is
+// alphanum already, so one compare tells a letter from a digit).
+[[gnu::always_inline]] inline bool hostname_masks_ok(uint64_t allowed, uint64_t dot, uint64_t dash, std::size_t n,
+                                                     const char* host) {
+  const uint64_t used = n >= 64 ? ~0ull : (1ull << n) - 1;
+  dot &= used;
+  dash &= used;
+  if ((allowed & used) != used) return false;
+  if ((((dot << 1) | 1) & used & (dot | dash)) != 0) return false;         // first byte of a label
+  if ((((dot >> 1) | (1ull << (n - 1))) & (dot | dash)) != 0) return false;  // last byte of a label
+  const unsigned top = dot == 0 ? 0 : 64 - static_cast<unsigned>(__builtin_clzll(dot));
+  return static_cast<unsigned char>(host[top]) > '9';
+}
+
+[[gnu::always_inline]] inline bool is_hostname_simd(std::string_view s) {
+  uint64_t allowed = 0, dot = 0, dash = 0;
   auto add = [&](const HostChunk& c, std::size_t at) {
-    alpha |= c.alpha << at;
-    alnum |= c.alnum << at;
+    allowed |= c.allowed << at;
     dot |= c.dot << at;
     dash |= c.dash << at;
   };
@@ -118,19 +135,11 @@ bool is_hostname_simd(std::string_view s) {
       add(classify_chunk(tail, rest), 0);
     }
   }
-  const std::size_t n = s.size();
-  const uint64_t used = n == 64 ? ~0ull : (1ull << n) - 1;
-  if ((alnum | dot | dash) != used) return false;       // a byte outside alphanum / "-" / "."
-  const uint64_t first = ((dot << 1) | 1) & used;        // first byte of each label
-  const uint64_t last = (dot >> 1) | (1ull << (n - 1));  // last byte of each label
-  if ((first & (dot | dash)) != 0) return false;          // empty label, or one starting with "-"
-  if ((last & (dot | dash)) != 0) return false;           // one ending with "-" (or empty)
-  const unsigned top = dot == 0 ? 0 : 64 - static_cast<unsigned>(__builtin_clzll(dot));
-  return ((alpha >> top) & 1) != 0;                      // toplabel starts with ALPHA
+  return hostname_masks_ok(allowed, dot, dash, s.size(), s.data());
 }
 #endif
 
-bool is_hostname(std::string_view s) {
+[[gnu::always_inline]] inline bool is_hostname(std::string_view s) {
   if (!s.empty() && s.back() == '.') s.remove_suffix(1);
   if (s.empty()) return false;
 #if defined(__SSE2__)
@@ -195,8 +204,118 @@ bool valid_component(std::string_view s, uint16_t allowed) {
   return !percent || syntax::escapes_ok(s);
 }
 
+// host [":" port] (§25.1 hostport).  Kept out of line: inlined into the
+// URI parser it measured slower (callgrind).
+[[gnu::noinline]] std::optional<ParseError> hostport_into(std::string_view text, internal::HostPort& hp) {
+  std::size_t port_at;
+  hp.port.reset();
+  if (!text.empty() && text.front() == '[') {
+    std::size_t close = text.find(']');
+    if (close == std::string_view::npos) return err(0, "unterminated IPv6 reference");
+    hp.host = text.substr(1, close - 1);
+    if (!is_ipv6(hp.host)) return err(1, "invalid IPv6 address");
+    hp.kind = HostKind::IPv6;
+    port_at = close + 1;
+    if (port_at < text.size() && text[port_at] != ':') return err(port_at, "unexpected text after IPv6 reference");
+  } else {
+    port_at = syntax::find_byte(text, 0, ':');
+    hp.host = text.substr(0, port_at);
+    if (hp.host.empty()) return err(0, "missing host");
+    if (is_ipv4(hp.host)) {
+      hp.kind = HostKind::IPv4;
+    } else if (is_hostname(hp.host)) {
+      hp.kind = HostKind::Name;
+    } else {
+      return err(0, "invalid host");
+    }
+  }
+  if (port_at < text.size()) {
+    std::string_view port = text.substr(port_at + 1);
+    unsigned value = 0;
+    if (port.empty() || port.size() > 5) return err(port_at + 1, "invalid port");
+    for (char c : port) {
+      if (!syntax::is_digit(c)) return err(port_at + 1, "invalid port");
+      value = value * 10 + static_cast<unsigned>(c - '0');
+    }
+    if (value > 65535) return err(port_at + 1, "port exceeds 65535");
+    hp.port = static_cast<uint16_t>(value);
+  }
+  return std::nullopt;
+}
+
+// The port of hostport (§25.1): 1 to 5 digits, at most 65535.
+bool port_value(std::string_view port, uint16_t& out) {
+  if (port.empty() || port.size() > 5) return false;
+  unsigned value = 0;
+  for (char c : port) {
+    if (!syntax::is_digit(c)) return false;
+    value = value * 10 + static_cast<unsigned>(c - '0');
+  }
+  if (value > 65535) return false;
+  out = static_cast<uint16_t>(value);
+  return true;
+}
+
+#if defined(__SSE2__)
+// The common case of what follows the userinfo, "hostname[:port][;...]" of
+// 16 to 64 bytes, in one SSE2 pass: the same 16-byte blocks give the ';' /
+// '?' that end the hostport, the ':' before the port and the hostname
+// classes (see is_hostname_simd), where the general path scans the text
+// three times and classifies the host a fourth.  Returns false, having
+// decided nothing, for anything else (an IPv4 or IPv6 host, a toplabel
+// starting with a digit, any error): the general path then gives the
+// verdict and the exact error.  On true, hp holds a Name host and hp_end
+// the index of the ';' or '?' (npos when none).
+bool hostport_name_fast(std::string_view rest, internal::HostPort& hp, std::size_t& hp_end) {
+  const std::size_t n = rest.size();
+  if (n < 16 || n > 64 || rest[0] == '[') return false;
+  uint64_t stop = 0, colon = 0, allowed = 0, dot = 0, dash = 0;
+  const auto add = [&](const char* p, unsigned keep, std::size_t at) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    const __m128i lower = _mm_or_si128(v, _mm_set1_epi8(0x20));
+    const __m128i alnum = _mm_or_si128(
+        _mm_and_si128(_mm_cmpgt_epi8(lower, _mm_set1_epi8('a' - 1)), _mm_cmplt_epi8(lower, _mm_set1_epi8('z' + 1))),
+        _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)), _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1))));
+    const __m128i d = _mm_cmpeq_epi8(v, _mm_set1_epi8('.')), h = _mm_cmpeq_epi8(v, _mm_set1_epi8('-'));
+    const unsigned drop = 16 - keep;
+    const auto bits = [&](__m128i m) {
+      return static_cast<uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(m)) >> drop) << at;
+    };
+    stop |= bits(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(';')), _mm_cmpeq_epi8(v, _mm_set1_epi8('?'))));
+    colon |= bits(_mm_cmpeq_epi8(v, _mm_set1_epi8(':')));
+    allowed |= bits(_mm_or_si128(alnum, _mm_or_si128(d, h)));
+    dot |= bits(d);
+    dash |= bits(h);
+  };
+  std::size_t i = 0;
+  for (; i + 16 <= n; i += 16) add(rest.data() + i, 16, i);
+  if (i < n) add(rest.data() + n - 16, static_cast<unsigned>(n - i), i);
+  const std::size_t end = stop != 0 ? static_cast<std::size_t>(__builtin_ctzll(stop)) : n;
+  const uint64_t before_end = end >= 64 ? ~0ull : (1ull << end) - 1;
+  const uint64_t port_colon = colon & before_end;
+  const std::size_t host_len = port_colon != 0 ? static_cast<std::size_t>(__builtin_ctzll(port_colon)) : end;
+  // is_hostname(): one trailing "." allowed, then the label rules.
+  const std::size_t hn = host_len != 0 && rest[host_len - 1] == '.' ? host_len - 1 : host_len;
+  if (hn == 0) return false;
+  // hostname_masks_ok: a toplabel starting with a letter is never an IPv4
+  // address (all digits and dots), which the general path tries first.
+  if (!hostname_masks_ok(allowed, dot, dash, hn, rest.data())) return false;
+  hp.port.reset();
+  if (host_len < end) {
+    uint16_t port;
+    if (!port_value(rest.substr(host_len + 1, end - host_len - 1), port)) return false;
+    hp.port = port;
+  }
+  hp.host = rest.substr(0, host_len);
+  hp.kind = HostKind::Name;
+  hp_end = stop != 0 ? end : std::string_view::npos;
+  return true;
+}
+#endif
+
 // Parses after "sip:"/"sips:"; with out == nullptr it only checks syntax.
-std::optional<ParseError> parse_sip_uri(std::string_view text, std::size_t rest_at, UriView* out) {
+[[gnu::always_inline]] inline std::optional<ParseError> parse_sip_uri(std::string_view text, std::size_t rest_at,
+                                                                     UriView* out) {
   std::string_view rest = text.substr(rest_at);
   std::size_t base = rest_at;
   // '@' cannot appear unescaped in host, params or headers, so the first
@@ -204,27 +323,40 @@ std::optional<ParseError> parse_sip_uri(std::string_view text, std::size_t rest_
   std::size_t at = syntax::find_byte(rest, 0, '@');
   if (at != std::string_view::npos) {
     std::string_view userinfo = rest.substr(0, at);
-    std::size_t colon = syntax::find_byte(userinfo, 0, ':');
-    std::string_view user = userinfo.substr(0, colon);
-    if (user.empty()) return err(base, "empty user part in SIP URI");
-    if (!valid_component(user, syntax::kUserUnreserved)) return err(base, "invalid character or escape in URI user part");
-    if (out) out->user = user;
-    if (colon != std::string_view::npos) {
-      std::string_view password = userinfo.substr(colon + 1);
-      if (!valid_component(password, syntax::kPasswordExtra))
-        return err(base + colon + 1, "invalid character or escape in URI password");
-      if (out) out->password = password;
+    // Mostly a user alone: a valid user part holds no ':', so one check of
+    // the whole userinfo settles it; anything else takes the general path.
+    if (at != 0 && valid_component(userinfo, syntax::kUserUnreserved)) {
+      if (out) out->user = userinfo;
+    } else {
+      std::size_t colon = syntax::find_byte(userinfo, 0, ':');
+      std::string_view user = userinfo.substr(0, colon);
+      if (user.empty()) return err(base, "empty user part in SIP URI");
+      if (!valid_component(user, syntax::kUserUnreserved))
+        return err(base, "invalid character or escape in URI user part");
+      if (out) out->user = user;
+      if (colon != std::string_view::npos) {
+        std::string_view password = userinfo.substr(colon + 1);
+        if (!valid_component(password, syntax::kPasswordExtra))
+          return err(base + colon + 1, "invalid character or escape in URI password");
+        if (out) out->password = password;
+      }
     }
     base += at + 1;
     rest = rest.substr(at + 1);
   }
-  std::size_t hp_end = syntax::find_either(rest, 0, ';', '?');
-  auto hp = internal::parse_hostport(rest.substr(0, hp_end));
-  if (!hp) return err(base + hp.error().offset, hp.error().reason);
+  std::size_t hp_end;
+  internal::HostPort hp;
+#if defined(__SSE2__)
+  if (!hostport_name_fast(rest, hp, hp_end))
+#endif
+  {
+    hp_end = syntax::find_either(rest, 0, ';', '?');
+    if (auto e = hostport_into(rest.substr(0, hp_end), hp)) return err(base + e->offset, e->reason);
+  }
   if (out) {
-    out->host = hp->host;
-    out->host_kind = hp->kind;
-    out->port = hp->port;
+    out->host = hp.host;
+    out->host_kind = hp.kind;
+    out->port = hp.port;
   }
   if (hp_end == std::string_view::npos) return std::nullopt;
   std::size_t i = hp_end;
@@ -265,9 +397,47 @@ std::optional<ParseError> parse_sip_uri(std::string_view text, std::size_t rest_
   return std::nullopt;
 }
 
+// parse_sip_uri as a call, for the rare "sips:" / odd-case schemes.
+[[gnu::noinline]] std::optional<ParseError> parse_sip_uri_call(std::string_view text, std::size_t rest_at, UriView* out) {
+  return parse_sip_uri(text, rest_at, out);
+}
+
 }  // namespace
 
 namespace internal {
+
+std::size_t hostname_run(std::string_view s, std::size_t from) {
+#if defined(__SSE2__)
+  const std::size_t n = s.size();
+  if (n < 16 || from >= n) return std::string_view::npos;
+  const std::size_t window = n - from < 64 ? n - from : 64;
+  uint64_t allowed = 0, dot = 0, dash = 0;
+  // Blocks of s from `from` on; the last one read as the final 16 bytes
+  // of s (or of the window) so that nothing outside s is read.
+  const uint64_t in_window = window >= 64 ? ~0ull : (1ull << window) - 1;
+  uint64_t outside = 0;
+  // Up to the block where the run of host bytes ends.
+  for (std::size_t i = 0; i < window && outside == 0; i += 16) {
+    const std::size_t at = from + i + 16 <= n ? from + i : n - 16;
+    const HostChunk c = classify_chunk(s.data() + at, 16);
+    const std::size_t skip = from + i - at;  // bytes of this block before from + i
+    allowed |= (c.allowed >> skip) << i;
+    dot |= (c.dot >> skip) << i;
+    dash |= (c.dash >> skip) << i;
+    const uint64_t seen = i + 16 >= 64 ? ~0ull : (1ull << (i + 16)) - 1;
+    outside = ~allowed & in_window & seen;
+  }
+  if (outside == 0) return std::string_view::npos;  // the run may go on past the window
+  const std::size_t run = static_cast<std::size_t>(__builtin_ctzll(outside));
+  const std::size_t hn = run != 0 && s[from + run - 1] == '.' ? run - 1 : run;
+  if (hn == 0 || !hostname_masks_ok(allowed, dot, dash, hn, s.data() + from)) return std::string_view::npos;
+  return from + run;
+#else
+  (void)s;
+  (void)from;
+  return std::string_view::npos;
+#endif
+}
 
 std::optional<HostKind> classify_host(std::string_view host) {
   if (is_ipv4(host)) return HostKind::IPv4;
@@ -279,77 +449,17 @@ std::optional<HostKind> classify_host(std::string_view host) {
 
 Expected<HostPort> parse_hostport(std::string_view text) {
   HostPort hp;
-  std::size_t port_at;
-  if (!text.empty() && text.front() == '[') {
-    std::size_t close = text.find(']');
-    if (close == std::string_view::npos) return err(0, "unterminated IPv6 reference");
-    hp.host = text.substr(1, close - 1);
-    if (!is_ipv6(hp.host)) return err(1, "invalid IPv6 address");
-    hp.kind = HostKind::IPv6;
-    port_at = close + 1;
-    if (port_at < text.size() && text[port_at] != ':') return err(port_at, "unexpected text after IPv6 reference");
-  } else {
-    port_at = syntax::find_byte(text, 0, ':');
-    hp.host = text.substr(0, port_at);
-    if (hp.host.empty()) return err(0, "missing host");
-    if (is_ipv4(hp.host)) {
-      hp.kind = HostKind::IPv4;
-    } else if (is_hostname(hp.host)) {
-      hp.kind = HostKind::Name;
-    } else {
-      return err(0, "invalid host");
-    }
-  }
-  if (port_at < text.size()) {
-    std::string_view port = text.substr(port_at + 1);
-    unsigned value = 0;
-    if (port.empty() || port.size() > 5) return err(port_at + 1, "invalid port");
-    for (char c : port) {
-      if (!syntax::is_digit(c)) return err(port_at + 1, "invalid port");
-      value = value * 10 + static_cast<unsigned>(c - '0');
-    }
-    if (value > 65535) return err(port_at + 1, "port exceeds 65535");
-    hp.port = static_cast<uint16_t>(value);
-  }
+  if (auto e = hostport_into(text, hp)) return *std::move(e);
   return hp;
 }
 
 std::optional<ParseError> parse_header_params(std::string_view s, std::size_t i, ParamCheck check) {
-  while (true) {
-    i = syntax::skip_ws(s, i);
-    if (i >= s.size()) return std::nullopt;
-    if (s[i] != ';') return err(i, "expected ';' before parameter");
-    i = syntax::skip_ws(s, i + 1);
-    std::size_t name_start = i;
-    while (i < s.size() && syntax::is_token(s[i])) ++i;
-    if (i == name_start) return err(name_start, "empty or invalid parameter name");
-    std::string_view name = s.substr(name_start, i - name_start);
-    std::optional<std::string_view> value;
-    std::size_t j = syntax::skip_ws(s, i);
-    if (j < s.size() && s[j] == '=') {
-      j = syntax::skip_ws(s, j + 1);
-      std::size_t value_start = j;
-      if (j < s.size() && s[j] == '"') {
-        j = syntax::scan_quoted(s, j);
-        if (j == std::string_view::npos) return err(value_start, "unterminated quoted string in parameter");
-      } else if (j < s.size() && s[j] == '[') {
-        std::size_t close = s.find(']', j);
-        if (close == std::string_view::npos || !is_ipv6(s.substr(j + 1, close - j - 1)))
-          return err(value_start, "invalid IPv6 reference in parameter");
-        j = close + 1;
-      } else {
-        // Via received may hold a bare IPv6address (§20.42), hence ':'.
-        const uint16_t cls = iequals(name, "received") ? syntax::kTokenOrColon : syntax::kToken;
-        while (j < s.size() && syntax::is(s[j], cls)) ++j;
-      }
-      if (j == value_start) return err(value_start, "empty or invalid parameter value");
-      value = s.substr(value_start, j - value_start);
-      i = j;
-    }
-    if (check != nullptr)
-      if (const char* why = check(name, value)) return err(name_start, why);
-  }
+  return parse_header_params_with(s, i, [check](std::string_view name, std::optional<std::string_view> value) {
+    return check != nullptr ? check(name, value) : nullptr;
+  });
 }
+
+bool is_ipv6_address(std::string_view s) { return is_ipv6(s); }
 
 void append_host(std::string& out, std::string_view host, HostKind kind) {
   if (kind == HostKind::IPv6) {
@@ -366,7 +476,25 @@ void append_host(std::string& out, std::string_view host, HostKind kind) {
 namespace internal {
 
 std::optional<ParseError> parse_uri_into(std::string_view text, UriView* out) {
-  if (out) *out = UriView{};
+  // A copy of a constant empty view: one block copy instead of a
+  // member-by-member construction (URIs are parsed several times a message).
+  static constexpr UriView kEmpty{};
+  if (out) *out = kEmpty;
+  // "sip:" in any case, the scheme of nearly every URI: the general path
+  // below finds the same first ':' at 3 and the same scheme.  (|0x20 maps
+  // only "S"/"s", "I"/"i", "P"/"p" onto "s", "i", "p"; ':' keeps its 0x20 bit.)
+  if (text.size() >= 4) {
+    uint32_t w, sip;
+    std::memcpy(&w, text.data(), 4);
+    std::memcpy(&sip, "sip:", 4);
+    if ((w | 0x20202020u) == sip) {
+      if (out) {
+        out->scheme_text = text.substr(0, 3);
+        out->scheme = UriScheme::Sip;
+      }
+      return parse_sip_uri(text, 4, out);  // (inlined: the one hot call site)
+    }
+  }
   std::size_t colon = syntax::find_byte(text, 0, ':');
   if (colon == std::string_view::npos || colon == 0) return err(0, "URI has no scheme");
   std::string_view scheme = text.substr(0, colon);
@@ -377,7 +505,7 @@ std::optional<ParseError> parse_uri_into(std::string_view text, UriView* out) {
   if (out) out->scheme_text = scheme;
   if (iequals(scheme, "sip") || iequals(scheme, "sips")) {
     if (out) out->scheme = scheme.size() == 3 ? UriScheme::Sip : UriScheme::Sips;
-    return parse_sip_uri(text, colon + 1, out);
+    return parse_sip_uri_call(text, colon + 1, out);
   }
   std::string_view opaque = text.substr(colon + 1);
   if (opaque.empty()) return err(colon + 1, "empty URI after scheme");
