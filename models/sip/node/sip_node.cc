@@ -321,7 +321,7 @@ bool SipNode::drain_resolver(Instant now) {
 
 bool SipNode::drain_stack(Instant now) {
   bool any = false;
-  while (auto event = stack_.poll_event()) {
+  stack_.drain_events([&](TuEvent& event) {
     any = true;
     std::visit(
         [&](auto&& e) {
@@ -338,8 +338,8 @@ bool SipNode::drain_stack(Instant now) {
             by_txn_.erase(e.txn);
           }
         },
-        std::move(*event));
-  }
+        std::move(event));
+  });
   return any;
 }
 

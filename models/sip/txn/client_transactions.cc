@@ -66,10 +66,10 @@ void SipStack::client_on_response(Instant now, Txn& txn, Message&& response) {
           timers_.cancel(txn.retransmit_timer);
           timers_.cancel(txn.timeout_timer);
           set_state(now, txn, TxnState::Proceeding);
-          events_.push_back(ResponseReceived{txn.id, std::move(response), ResponseOrigin::Network});
+          events_.emplace_back(std::in_place_type<ResponseReceived>, txn.id, std::move(response), ResponseOrigin::Network);
         } else if (code < 300) {
           // §17.1.1.2: a 2xx ends the transaction; the ACK is the TU's.
-          events_.push_back(ResponseReceived{txn.id, std::move(response), ResponseOrigin::Network});
+          events_.emplace_back(std::in_place_type<ResponseReceived>, txn.id, std::move(response), ResponseOrigin::Network);
           terminate(now, txn);
         } else {
           timers_.cancel(txn.retransmit_timer);
@@ -79,7 +79,7 @@ void SipStack::client_on_response(Instant now, Txn& txn, Message&& response) {
           txn.connection = transport_.send(now, txn.transport, *txn.destination, txn.connection, txn.ack->wire,
                                            summary_or_empty(txn.ack->summary), false);
           set_state(now, txn, TxnState::Completed);
-          events_.push_back(ResponseReceived{txn.id, std::move(response), ResponseOrigin::Network});
+          events_.emplace_back(std::in_place_type<ResponseReceived>, txn.id, std::move(response), ResponseOrigin::Network);
           linger_or_terminate(now, txn, config_.timers.timer_d(is_reliable(txn.transport)), TimerName::D);
         }
         return;
@@ -102,12 +102,12 @@ void SipStack::client_on_response(Instant now, Txn& txn, Message&& response) {
     case TxnState::Proceeding:
       if (provisional) {
         set_state(now, txn, TxnState::Proceeding);
-        events_.push_back(ResponseReceived{txn.id, std::move(response), ResponseOrigin::Network});
+        events_.emplace_back(std::in_place_type<ResponseReceived>, txn.id, std::move(response), ResponseOrigin::Network);
       } else {
         timers_.cancel(txn.retransmit_timer);
         timers_.cancel(txn.timeout_timer);
         set_state(now, txn, TxnState::Completed);
-        events_.push_back(ResponseReceived{txn.id, std::move(response), ResponseOrigin::Network});
+        events_.emplace_back(std::in_place_type<ResponseReceived>, txn.id, std::move(response), ResponseOrigin::Network);
         // §17.1.2.2: Timer K = T4 unreliable, 0 reliable (absorbs retransmitted finals).
         if (linger_or_terminate(now, txn, config_.timers.timer_k(is_reliable(txn.transport)), TimerName::K)) {
           // Completed never sends the request again nor answers for it:
@@ -168,7 +168,7 @@ void SipStack::client_fail(Instant now, Txn& txn, ResponseOrigin origin) {
   const int code = origin == ResponseOrigin::Timeout ? 408 : 503;
   // Only Calling / Trying / Proceeding fail, and those keep the request.
   Message response = make_response(*txn.request, code);
-  events_.push_back(ResponseReceived{txn.id, std::move(response), origin});
+  events_.emplace_back(std::in_place_type<ResponseReceived>, txn.id, std::move(response), origin);
   terminate(now, txn);
 }
 

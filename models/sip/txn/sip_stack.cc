@@ -229,7 +229,7 @@ void SipStack::on_response(Instant now, Received&& r) {
     client_on_response(now, **found, std::move(r.message));
     return;
   }
-  events_.push_back(StrayResponse{std::move(r.message), r.from});
+  events_.emplace_back(std::in_place_type<StrayResponse>, std::move(r.message), r.from);
 }
 
 SipStack::Txn* SipStack::find_server_txn(const Message& request, const std::optional<std::string>& key) {
@@ -283,7 +283,7 @@ void SipStack::on_request(Instant now, Received&& r) {
   }
   if (is_ack) {
     // An ACK matching no transaction: the 2xx ACK, for the UA core (§17.2.3).
-    events_.push_back(RequestReceived{kNoTxn, std::move(request), r.from, std::nullopt});
+    events_.emplace_back(std::in_place_type<RequestReceived>, kNoTxn, std::move(request), r.from, std::nullopt);
     return;
   }
   const bool invite = request.method() == "INVITE";
@@ -309,7 +309,7 @@ void SipStack::on_request(Instant now, Received&& r) {
     txn.request = std::make_unique<Message>(request);
   }
   const TxnId id = txn.id;
-  events_.push_back(RequestReceived{id, std::move(request), r.from, cancels});
+  events_.emplace_back(std::in_place_type<RequestReceived>, id, std::move(request), r.from, cancels);
   if (invite) {
     Txn& t = txns_.at(id);
     if (config_.timers.immediate_trying) {
@@ -597,7 +597,7 @@ void SipStack::terminate(Instant now, Txn& txn) {
   } else if (!is_client(txn.kind)) {
     std::erase(rfc2543_server_txns_, txn.id);
   }
-  events_.push_back(TxnTerminated{txn.id, txn.kind});
+  events_.emplace_back(std::in_place_type<TxnTerminated>, txn.id, txn.kind);
   txns_.erase(txn.id);
 }
 

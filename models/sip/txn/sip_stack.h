@@ -78,6 +78,24 @@ class SipStack {
   std::optional<ConnectionId> poll_close() { return transport_.poll_close(); }
   std::optional<Instant> poll_timeout() const { return timers_.next(); }
   std::optional<TuEvent> poll_event();
+  // poll_event() for a driver that handles events in place: hands each
+  // pending event to `handle` (TuEvent&, to read or move from) in order,
+  // including the events its handling causes, without moving them out of
+  // the queue one by one.  `handle` may call any TU command.
+  // A call made from inside `handle` returns at once; the outer drain
+  // delivers what is pending.
+  template <typename F>
+  void drain_events(F&& handle) {
+    if (draining_events_) return;
+    draining_events_ = true;
+    while (!events_.empty()) {
+      // Handling may queue new events: they go to the other queue, whose
+      // storage is kept for the next round.
+      std::swap(events_, events_draining_);
+      events_draining_.drain(handle);
+    }
+    draining_events_ = false;
+  }
   std::optional<TraceEvent> poll_trace();
 
   // ---- TU commands ----
@@ -247,6 +265,8 @@ class SipStack {
   KeyIndex<Txn*> server_index_;
   std::vector<TxnId> rfc2543_server_txns_;
   Fifo<TuEvent> events_;
+  Fifo<TuEvent> events_draining_;  // drain_events()'s batch
+  bool draining_events_ = false;
   Fifo<TraceEvent> trace_;
   std::function<void(TraceEvent&&)> trace_observer_;
   std::vector<Received> stream_batch_;
