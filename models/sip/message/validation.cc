@@ -215,9 +215,22 @@ Rejection rejection_for(const ParseError& error) {
   return Rejection{error.status_code, phrase.empty() ? std::string("Bad Request") : std::string(phrase), {}};
 }
 
-ResponseVerdict validate_response(const Message& resp, ResponseRole role) {
+namespace {
+
+// §16.7 step 3 / RFC 4475 §3.3.10: the Via a proxy forwards along.
+template <typename V>
+ResponseVerdict check_next_via(const V& next) {
+  std::string_view target = next.received() ? *next.received() : std::string_view(next.host);
+  if (target == "255.255.255.255") return {false, "next Via is the broadcast address"};
+  if (auto maddr = next.maddr(); maddr && *maddr == "255.255.255.255") return {false, "next Via maddr is the broadcast address"};
+  return {true, {}};
+}
+
+}  // namespace
+
+ResponseVerdict validate_response(const Message& resp, ResponseRole role, const ParsedMessage* parsed) {
   if (!resp.is_response()) return {false, "not a response"};
-  std::size_t vias = resp.header_values(HeaderId::Via).size();
+  const std::size_t vias = parsed ? parsed->vias().size() : resp.header_values(HeaderId::Via).size();
   if (vias == 0) return {false, "response has no Via"};
   if (role == ResponseRole::Uac) {
     // §8.1.3.3: more than one Via means it was meant for someone else.
@@ -227,13 +240,10 @@ ResponseVerdict validate_response(const Message& resp, ResponseRole role) {
   // §16.7 step 3: the proxy removes its own Via and forwards along the
   // next one, which must be a usable unicast destination.
   if (vias < 2) return {false, "no Via left to forward the response to"};
+  if (parsed) return check_next_via(parsed->vias()[1]);
   auto list = resp.vias();
   if (list.size() < 2) return {false, "malformed Via"};
-  const Via& next = list[1];
-  std::string_view target = next.received() ? *next.received() : std::string_view(next.host);
-  if (target == "255.255.255.255") return {false, "next Via is the broadcast address"};
-  if (auto maddr = next.maddr(); maddr && *maddr == "255.255.255.255") return {false, "next Via maddr is the broadcast address"};
-  return {true, {}};
+  return check_next_via(list[1]);
 }
 
 Message make_rejection_response(const Message& request, const Rejection& rejection,

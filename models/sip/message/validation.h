@@ -63,7 +63,9 @@ struct ResponseVerdict {
 // A UAC drops a response with more than one Via (§8.1.3.3); a proxy drops
 // one whose next Via (after its own) is unusable, e.g. broadcast (RFC 4475
 // §3.3.10), and one with no Via left to forward to.
-ResponseVerdict validate_response(const Message& response, ResponseRole role);
+// `parsed` as for validate_request (the response as the parser read it).
+ResponseVerdict validate_response(const Message& response, ResponseRole role,
+                                  const ParsedMessage* parsed = nullptr);
 
 // Builds the response for a Rejection with make_response() plus its headers.
 Message make_rejection_response(const Message& request, const Rejection& rejection,

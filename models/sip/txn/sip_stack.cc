@@ -219,7 +219,7 @@ void SipStack::on_response(Instant now, Received&& r) {
     const bool own_request = matched && single_via(r.message);
     if (!own_request) role = ResponseRole::Proxy;
   }
-  const ResponseVerdict verdict = validate_response(r.message, role);
+  const ResponseVerdict verdict = validate_response(r.message, role, r.parsed);
   if (!verdict.accept) {
     ++counters_.invalid_responses;
     transport_.record_drop(now, r, DropCause::Invalid, verdict.reason);

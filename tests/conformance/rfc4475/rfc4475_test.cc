@@ -191,6 +191,14 @@ TEST_P(Rfc4475, ClassifiedAsTheRfcSays) {
     if (must_drop) {
       EXPECT_FALSE(validate_response(m, ResponseRole::Proxy).accept);
     }
+    // The stack validates with the parsed form at hand: the same verdicts.
+    ParsedMessage view;
+    ASSERT_FALSE(parse_message_into(bytes, view, Framing::Datagram));
+    for (ResponseRole role : {ResponseRole::Uac, ResponseRole::Proxy}) {
+      const ResponseVerdict rows = validate_response(m, role), typed = validate_response(m, role, &view);
+      EXPECT_EQ(typed.accept, rows.accept);
+      EXPECT_EQ(typed.reason, rows.reason);
+    }
     return;
   }
   ASSERT_FALSE(it->second.empty());

@@ -117,6 +117,12 @@ void check_zero_copy_model(const ParsedMessage& p, const Message& m, std::string
       if (validate_request(m, options, &p) != validate_request(m, options))
         fail("validation with the parsed form differs", input);
     }
+  } else {
+    for (ResponseRole role : {ResponseRole::Uac, ResponseRole::Proxy}) {
+      const ResponseVerdict rows = validate_response(m, role), typed = validate_response(m, role, &p);
+      if (rows.accept != typed.accept || rows.reason != typed.reason)
+        fail("response validation with the parsed form differs", input);
+    }
   }
   if (!same_list(p.vias(), m.vias(), [](const ViaView& v) { return v.to_via(); })) fail("Via views differ", input);
   if ((p.from() != nullptr) != m.from().has_value() || (p.from() && !(p.from()->to_name_addr() == *m.from())))
