@@ -98,9 +98,27 @@ void stamp_received(Via& via, const Endpoint& source) {
   if (stamp.rport) via.set_rport(source.port);
 }
 
-std::optional<StampedTopVia> stamp_top_via(Message& message, const Endpoint& source, Transport transport) {
-  const std::optional<ViaView> via = message.top_via_view();
-  if (!via) return std::nullopt;
+std::optional<StampedTopVia> stamp_top_via(Message& message, const Endpoint& source, Transport transport,
+                                           const ParsedMessage* parsed) {
+  std::vector<Header>& rows = message.mutable_headers();
+  auto row = std::find_if(rows.begin(), rows.end(), [](const Header& h) { return h.id == HeaderId::Via; });
+  if (row == rows.end()) return std::nullopt;
+  // The top via-parm and the row it lies in: from the parse on arrival
+  // while the row is still the text parsed (no second parse), else parsed
+  // here from the row itself.
+  std::optional<ViaView> via;
+  std::string_view via_row;
+  if (parsed && parsed->top_via()) {
+    if (const auto parsed_row = parsed->header(HeaderId::Via); parsed_row && *parsed_row == row->value) {
+      via = *parsed->top_via();
+      via_row = *parsed_row;
+    }
+  }
+  if (!via) {
+    via = message.top_via_view();
+    if (!via) return std::nullopt;
+    via_row = row->value;
+  }
   ViaFacts facts = facts_of(*via);
   StampedTopVia out{std::string(facts.branch.value_or("")), via->sent_by(), std::nullopt};
   const ViaStamp stamp = stamp_for(facts, source);
@@ -110,37 +128,38 @@ std::optional<StampedTopVia> stamp_top_via(Message& message, const Endpoint& sou
   }
   const std::string received = stamp.received ? source.address.to_string() : std::string();
   const std::string rport = stamp.rport ? std::to_string(source.port) : std::string();
-  // Rewritten as Via::append_to() writes parameters, with set_param()'s
-  // rule: the first parameter of that name takes the value, else appended.
-  std::string params;
-  params.reserve(via->params.text.size() + received.size() + 24);
+  // The row again with the via-parm's parameters rewritten as
+  // Via::append_to() writes them, with set_param()'s rule: the first
+  // parameter of that name takes the value, else it is appended.
+  const std::size_t at = static_cast<std::size_t>(via->params.text.data() - via_row.data());
+  const std::size_t after = at + via->params.text.size();
+  std::string value;
+  value.reserve(row->value.size() + received.size() + 24);
+  value.append(row->value, 0, at);
   bool received_set = !stamp.received, rport_set = !stamp.rport;
-  via->params.for_each([&](std::string_view name, std::optional<std::string_view> value) {
-    params += ';';
-    params += name;
+  via->params.for_each([&](std::string_view name, std::optional<std::string_view> param_value) {
+    value += ';';
+    value += name;
     if (!received_set && iequals(name, "received")) {
-      value = received;
+      param_value = received;
       received_set = true;
     } else if (!rport_set && iequals(name, "rport")) {
-      value = rport;
+      param_value = rport;
       rport_set = true;
     }
-    if (value) {
-      params += '=';
-      params += *value;
+    if (param_value) {
+      value += '=';
+      value += *param_value;
     }
   });
-  if (!received_set) params.append(";received=").append(received);
-  if (!rport_set) params.append(";rport=").append(rport);
+  if (!received_set) value.append(";received=").append(received);
+  if (!rport_set) value.append(";rport=").append(rport);
+  value.append(row->value, after);
   if (stamp.received) facts.received = received;
   if (stamp.rport) facts.rport = source.port;
   out.response_destination = destination_for(facts, transport);
-  // The view points into the first Via row (top_via_view() read it); the
-  // facts' views die with the edit, so it comes last.
-  std::vector<Header>& rows = message.mutable_headers();
-  auto row = std::find_if(rows.begin(), rows.end(), [](const Header& h) { return h.id == HeaderId::Via; });
-  const std::size_t at = static_cast<std::size_t>(via->params.text.data() - row->value.data());
-  row->value.replace(at, via->params.text.size(), params);
+  // The facts may view the old row text: the swap comes last.
+  row->value.swap(value);
   return out;
 }
 

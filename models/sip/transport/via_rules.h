@@ -10,6 +10,7 @@
 #include "models/common/address.h"
 #include "models/sip/message/header_values.h"
 #include "models/sip/message/message.h"
+#include "models/sip/message/parsed_message.h"
 
 namespace siplab::sip {
 
@@ -25,14 +26,17 @@ void stamp_received(Via& via, const Endpoint& source);
 // of the stamped top_via() except for whitespace the sender put before the
 // parameters, without building a Via.  Returns what a server transaction
 // needs of the stamped Via, or nullopt when there is no parseable top Via
-// (the message is left as it was).
+// (the message is left as it was).  `parsed`, when given, is the message
+// as the parser read it: its top Via is used instead of parsing the row
+// again while the row still holds the text parsed.
 struct StampedTopVia {
   std::string branch;   // "" when the Via has none
   std::string sent_by;  // "host[:port]", IPv6 bracketed
   // response_destination() of the stamped Via over the arrival transport.
   std::optional<Endpoint> response_destination;
 };
-std::optional<StampedTopVia> stamp_top_via(Message& message, const Endpoint& source, Transport transport);
+std::optional<StampedTopVia> stamp_top_via(Message& message, const Endpoint& source, Transport transport,
+                                           const ParsedMessage* parsed = nullptr);
 
 // §18.2.2 / RFC 3581 §4: where a response to a request carrying `via`
 // (already stamped) goes when it is not sent on the request's connection.

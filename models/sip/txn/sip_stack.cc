@@ -263,7 +263,7 @@ void SipStack::on_request(Instant now, Received&& r) {
   // §18.2.1 / RFC 3581 §4: note where the request really came from, in
   // the Via row's text; what the stamped top Via says serves matching and
   // the new transaction's branch and response destination.
-  const std::optional<StampedTopVia> via = stamp_top_via(request, r.from.source, r.from.transport);
+  const std::optional<StampedTopVia> via = stamp_top_via(request, r.from.source, r.from.transport, r.parsed);
   std::optional<std::string> key = via ? server_key(via->branch, via->sent_by, request.method()) : std::nullopt;
   if (Txn* txn = find_server_txn(request, key)) {
     server_on_retransmission(now, *txn, request);

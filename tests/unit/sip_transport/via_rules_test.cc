@@ -5,6 +5,7 @@
 #include "models/common/random.h"
 #include "models/sip/message/header_values.h"
 #include "models/sip/message/message.h"
+#include "models/sip/message/parsed_message.h"
 #include "models/sip/transport/branch.h"
 #include "models/sip/transport/via_rules.h"
 
@@ -112,6 +113,36 @@ TEST(StampTopVia, AgreesWithStampReceived) {
       EXPECT_EQ(stamped->branch, expected.branch().value_or("")) << row;
     }
   }
+}
+
+// With the parse on arrival at hand the row is not parsed again; the
+// result is the same, and a row changed since that parse is read afresh.
+TEST(StampTopVia, UsesTheParsedTopViaWhileTheRowIsUnchanged) {
+  const std::string bytes =
+      "OPTIONS sip:b@example.com SIP/2.0\r\n"
+      "Via: SIP/2.0/UDP 192.0.2.1:5060 ;rport;branch=z9hG4bKp1, SIP/2.0/TCP p.example;branch=z9hG4bKp0\r\n"
+      "Via: SIP/2.0/UDP q.example;branch=z9hG4bKq\r\n"
+      "Max-Forwards: 70\r\nTo: <sip:b@example.com>\r\nFrom: <sip:a@example.com>;tag=1\r\n"
+      "Call-ID: c1\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n";
+  ParsedMessage parsed;
+  ASSERT_FALSE(parse_message_into(bytes, parsed));
+  Message with_parse = parsed.to_message();
+  Message without = parsed.to_message();
+  const auto a = stamp_top_via(with_parse, ep(192, 0, 2, 9, 7000), Transport::Udp, &parsed);
+  const auto b = stamp_top_via(without, ep(192, 0, 2, 9, 7000), Transport::Udp);
+  ASSERT_TRUE(a && b);
+  EXPECT_EQ(with_parse, without);
+  EXPECT_EQ(with_parse.headers()[0].value,
+            "SIP/2.0/UDP 192.0.2.1:5060;rport=7000;branch=z9hG4bKp1;received=192.0.2.9, SIP/2.0/TCP p.example;branch=z9hG4bKp0");
+  EXPECT_EQ(a->branch, "z9hG4bKp1");
+  EXPECT_EQ(a->sent_by, b->sent_by);
+  EXPECT_EQ(a->response_destination, ep(192, 0, 2, 9, 7000));
+  EXPECT_EQ(a->response_destination, b->response_destination);
+  // Stamped once already: the parse no longer describes the row.
+  const auto again = stamp_top_via(with_parse, ep(192, 0, 2, 10, 7001), Transport::Udp, &parsed);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(with_parse.headers()[0].value,
+            "SIP/2.0/UDP 192.0.2.1:5060;rport=7000;branch=z9hG4bKp1;received=192.0.2.10, SIP/2.0/TCP p.example;branch=z9hG4bKp0");
 }
 
 TEST(ResponseDestination, FollowsReceivedRportMaddrAndSentBy) {
