@@ -25,10 +25,15 @@ class Random {
 
   // `length` characters from [0-9a-z], for tags, branches and Call-IDs.
   std::string token(size_t length) {
-    static constexpr char kAlphabet[] = "0123456789abcdefghijklmnopqrstuvwxyz";
-    std::string out(length, '0');
-    for (auto& c : out) c = kAlphabet[below(36)];
+    std::string out;
+    append_token(out, length);
     return out;
+  }
+  // The same characters appended to `out` (no temporary string).
+  void append_token(std::string& out, size_t length) {
+    static constexpr char kAlphabet[] = "0123456789abcdefghijklmnopqrstuvwxyz";
+    out.reserve(out.size() + length);
+    for (size_t i = 0; i < length; ++i) out.push_back(kAlphabet[below(36)]);
   }
 };
 

@@ -6,7 +6,7 @@ std::string make_branch(Random& random) {
   std::string branch;
   branch.reserve(kMagicCookie.size() + 16);
   branch.append(kMagicCookie);
-  branch.append(random.token(16));
+  random.append_token(branch, 16);
   return branch;
 }
 

@@ -79,5 +79,13 @@ TEST(SeededRandom, TokensUseTheAlphabet) {
   for (char c : t) EXPECT_TRUE((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z'));
 }
 
+TEST(SeededRandom, AppendTokenDrawsTheSameCharacters) {
+  SeededRandom a(7), b(7);
+  std::string appended = "z9hG4bK";
+  a.append_token(appended, 16);
+  EXPECT_EQ(appended, "z9hG4bK" + b.token(16));
+  EXPECT_EQ(a.next_u64(), b.next_u64());  // same number of draws
+}
+
 }  // namespace
 }  // namespace siplab
