@@ -2,16 +2,16 @@
 //
 // Open addressing with linear probing and backward-shift deletion (no
 // tombstones, so a long run of transactions never degrades lookups).  A
-// slot holds the key's full hash, a view of the key and the value, so a
-// lookup reads one slot and compares key bytes only on a full-hash match.
-// The node-based std::unordered_map it replaces read three or four
-// scattered cache lines per lookup (bucket, the node before, the node, the
-// key), which made lookups the biggest single cost of a node holding
-// thousands of transactions waiting for Timer J or K.
+// slot is 16 bytes: the key's full hash and a pointer to the indexed item,
+// whose `key` member holds the key; a lookup reads one slot and compares
+// key bytes only on a full-hash match.  The node-based std::unordered_map
+// it replaces read three or four scattered cache lines per lookup (bucket,
+// the node before, the node, the key), which made lookups the biggest
+// single cost of a node holding thousands of transactions waiting for
+// Timer J or K.
 //
-// The index does not own its keys: each key must stay valid, at the same
-// address, until it is erased (the stack's keys live in its transactions,
-// which never move).
+// Items are not owned: an indexed item must stay at its address, with its
+// key unchanged, until it is erased (the stack's transactions never move).
 #pragma once
 
 #include <cstddef>
@@ -22,54 +22,47 @@
 
 namespace siplab::sip {
 
-template <typename V>
+template <typename T>
 class KeyIndex {
  public:
-  // The value stored under `key`, or nullptr.
-  V* find(std::string_view key) {
+  // The item indexed under `key`, or nullptr.
+  T* find(std::string_view key) const {
     if (size_ == 0) return nullptr;
-    const uint64_t h = hash(key);
-    for (std::size_t i = h & mask_;; i = (i + 1) & mask_) {
-      Slot& s = slots_[i];
-      if (!s.used) return nullptr;
-      if (s.hash == h && s.key == key) return &s.value;
-    }
+    const std::size_t i = locate(key, hash(key));
+    return i == kAbsent ? nullptr : slots_[i].item;
   }
-  // Adds `key` → `value`; an existing key keeps its value (false).
-  bool insert(std::string_view key, V value) {
+  // Indexes `item` under its key; false (and no change) when the key is
+  // already taken.
+  bool insert(T* item) {
     if ((size_ + 1) * 2 > slots_.size()) grow();
+    const std::string_view key = item->key;
     const uint64_t h = hash(key);
     for (std::size_t i = h & mask_;; i = (i + 1) & mask_) {
       Slot& s = slots_[i];
-      if (!s.used) {
-        s = Slot{h, key, std::move(value), true};
+      if (!s.item) {
+        s = Slot{h, item};
         ++size_;
         return true;
       }
-      if (s.hash == h && s.key == key) return false;
+      if (s.hash == h && std::string_view(s.item->key) == key) return false;
     }
   }
-  // Removes `key` when it maps to `expected` (another transaction may have
-  // taken the key over); true when removed.
-  bool erase(std::string_view key, const V& expected) {
+  // Removes `item`'s key when it maps to `item` (another transaction may
+  // have taken the key over); true when removed.
+  bool erase(const T* item) {
     if (size_ == 0) return false;
-    const uint64_t h = hash(key);
-    std::size_t i = h & mask_;
-    for (;; i = (i + 1) & mask_) {
-      const Slot& s = slots_[i];
-      if (!s.used) return false;
-      if (s.hash == h && s.key == key) break;
-    }
-    if (!(slots_[i].value == expected)) return false;
+    const std::string_view key = item->key;
+    std::size_t i = locate(key, hash(key));
+    if (i == kAbsent || slots_[i].item != item) return false;
     // Backward shift: pull later members of the probe run into the hole
     // unless that would move one before its home slot.
     for (std::size_t j = (i + 1) & mask_;; j = (j + 1) & mask_) {
-      Slot& next = slots_[j];
-      if (!next.used) break;
+      const Slot& next = slots_[j];
+      if (!next.item) break;
       const std::size_t home = next.hash & mask_;
       // `next` may fill the hole at i when i lies cyclically in [home, j).
       if (((j - home) & mask_) >= ((j - i) & mask_)) {
-        slots_[i] = std::move(next);
+        slots_[i] = next;
         i = j;
       }
     }
@@ -83,22 +76,29 @@ class KeyIndex {
  private:
   struct Slot {
     uint64_t hash = 0;
-    std::string_view key;
-    V value{};
-    bool used = false;
+    T* item = nullptr;  // null: free
   };
+  static constexpr std::size_t kAbsent = SIZE_MAX;
 
   static uint64_t hash(std::string_view key) { return std::hash<std::string_view>{}(key); }
+
+  std::size_t locate(std::string_view key, uint64_t h) const {
+    for (std::size_t i = h & mask_;; i = (i + 1) & mask_) {
+      const Slot& s = slots_[i];
+      if (!s.item) return kAbsent;
+      if (s.hash == h && std::string_view(s.item->key) == key) return i;
+    }
+  }
 
   void grow() {
     std::vector<Slot> old = std::move(slots_);
     slots_.assign(old.empty() ? 64 : old.size() * 2, Slot{});
     mask_ = slots_.size() - 1;
-    for (Slot& s : old) {
-      if (!s.used) continue;
+    for (const Slot& s : old) {
+      if (!s.item) continue;
       std::size_t i = s.hash & mask_;
-      while (slots_[i].used) i = (i + 1) & mask_;
-      slots_[i] = std::move(s);
+      while (slots_[i].item) i = (i + 1) & mask_;
+      slots_[i] = s;
     }
   }
 

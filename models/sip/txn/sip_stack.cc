@@ -205,7 +205,7 @@ void SipStack::on_response(Instant now, Received&& r) {
   // Via answers a request the proxy originated itself (the CANCEL it sends
   // to the other branches, §16.7 step 10): judge that one as a UAC would.
   // §17.1.3: branch of the top Via (parsed once above) + CSeq method.
-  Txn* const* found = nullptr;
+  Txn* found = nullptr;
   if (const auto branch = via->branch()) {
     const std::optional<CSeqView> cseq = r.parsed ? r.parsed->cseq() : r.message.cseq_view();
     if (cseq) {
@@ -226,7 +226,7 @@ void SipStack::on_response(Instant now, Received&& r) {
     return;
   }
   if (matched) {
-    client_on_response(now, **found, std::move(r.message));
+    client_on_response(now, *found, std::move(r.message));
     return;
   }
   events_.emplace_back(std::in_place_type<StrayResponse>, std::move(r.message), r.from);
@@ -234,8 +234,7 @@ void SipStack::on_response(Instant now, Received&& r) {
 
 SipStack::Txn* SipStack::find_server_txn(const Message& request, const std::optional<std::string>& key) {
   if (key) {
-    Txn* const* found = server_index_.find(*key);
-    return found ? *found : nullptr;
+    return server_index_.find(*key);
   }
   for (TxnId id : rfc2543_server_txns_) {
     Txn& txn = txns_.at(id);
@@ -247,9 +246,9 @@ SipStack::Txn* SipStack::find_server_txn(const Message& request, const std::opti
 std::optional<TxnId> SipStack::find_cancelled_invite(const Message& cancel) {
   // §9.2: the §17.2.3 rules, with the CANCEL looking for the INVITE's key.
   if (const auto key = server_key(cancel, "INVITE")) {
-    Txn* const* found = server_index_.find(*key);
+    const Txn* found = server_index_.find(*key);
     if (!found) return std::nullopt;
-    return (*found)->id;
+    return found->id;
   }
   for (TxnId id : rfc2543_server_txns_) {
     const Txn& txn = txns_.at(id);
@@ -296,7 +295,7 @@ void SipStack::on_request(Instant now, Received&& r) {
   if (via) txn.via_destination = via->response_destination;
   if (key) {
     txn.key = std::move(*key);
-    server_index_.insert(txn.key, &txn);
+    server_index_.insert(&txn);
   } else {
     rfc2543_server_txns_.push_back(txn.id);
   }
@@ -394,7 +393,7 @@ SendResult SipStack::send_request_from(Instant now, Message& request, const Targ
   Txn& txn = create_txn(now, invite ? TxnKind::InviteClient : TxnKind::NonInviteClient,
                         invite ? TxnState::Calling : TxnState::Trying, branch, request.method());
   txn.key = std::move(key);
-  client_index_.insert(txn.key, &txn);
+  client_index_.insert(&txn);
   txn.transport = target.transport;
   txn.moved_for_size = target.transport != target_in.transport;
   txn.destination = target.destination;
@@ -437,7 +436,7 @@ SendResult SipStack::send_cancel(Instant now, TxnId invite_id) {
   const std::string branch(*inv.top_via()->branch());
   Txn& txn = create_txn(now, TxnKind::NonInviteClient, TxnState::Trying, branch, "CANCEL");
   txn.key = client_key(branch, "CANCEL");
-  client_index_.insert(txn.key, &txn);
+  client_index_.insert(&txn);
   const Txn& inv_txn = txns_.at(invite_id);  // create_txn may rehash
   txn.transport = inv_txn.transport;
   txn.destination = inv_txn.destination;
@@ -593,7 +592,7 @@ void SipStack::terminate(Instant now, Txn& txn) {
   set_state(now, txn, TxnState::Terminated);
   if (!txn.key.empty()) {
     auto& index = is_client(txn.kind) ? client_index_ : server_index_;
-    index.erase(txn.key, &txn);
+    index.erase(&txn);
   } else if (!is_client(txn.kind)) {
     std::erase(rfc2543_server_txns_, txn.id);
   }

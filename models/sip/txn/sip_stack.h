@@ -261,8 +261,8 @@ class SipStack {
   // Keys view Txn::key of the indexed transaction and values point to it
   // (txns_ nodes never move), so a transaction costs one key string, not
   // two, and a match needs no second lookup by id.
-  KeyIndex<Txn*> client_index_;
-  KeyIndex<Txn*> server_index_;
+  KeyIndex<Txn> client_index_;
+  KeyIndex<Txn> server_index_;
   std::vector<TxnId> rfc2543_server_txns_;
   Fifo<TuEvent> events_;
   Fifo<TuEvent> events_draining_;  // drain_events()'s batch
