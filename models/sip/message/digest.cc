@@ -81,7 +81,20 @@ bool is_hex_string(std::string_view s) { return syntax::span_hex(s, 0) == s.size
 
 // LWS as a header value may still carry it (RFC 3261 §25.1: folding is
 // whitespace); the message parser normally unfolds first.
-bool is_lws(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+// One compare and one bit test: SP (32), HT (9), LF (10) and CR (13) are
+// the set bits of the mask, and no byte above SP is LWS.
+constexpr bool is_lws(char c) {
+  const auto u = static_cast<unsigned char>(c);
+  return u <= ' ' && ((0x100002600ull >> u) & 1) != 0;
+}
+// Checked against the plain definition for every byte, at compile time.
+static_assert([] {
+  for (int b = 0; b < 256; ++b) {
+    const char c = static_cast<char>(b);
+    if (is_lws(c) != (c == ' ' || c == '\t' || c == '\r' || c == '\n')) return false;
+  }
+  return true;
+}());
 
 ParseError error_at(std::size_t offset, std::string reason) {
   return ParseError{offset, std::move(reason), 400};

@@ -200,9 +200,17 @@ std::optional<ParseError> parse_via_into(std::string_view value, ViaView* out) {
     port = static_cast<uint16_t>(n);
     i = port_end;
   }
-  if (auto e = parse_header_params_with(value, i, check_via_param)) return e;
-  if (out) *out = ViaView{parts[0], parts[1], parts[2], host, kind, port, ParamsView{value.substr(i), true}};
-  return std::nullopt;
+  // The fields are written in place (on an error `out` holds no view the
+  // caller may use); the parameter pass writes `params` when it succeeds.
+  if (out) {
+    out->protocol_name = parts[0];
+    out->protocol_version = parts[1];
+    out->transport = parts[2];
+    out->host = host;
+    out->host_kind = kind;
+    out->port = port;
+  }
+  return parse_header_params_with(value, i, check_via_param, out ? &out->params : nullptr);
 }
 
 }  // namespace internal

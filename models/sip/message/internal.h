@@ -115,14 +115,18 @@ using ParamCheck = const char* (*)(std::string_view name, std::optional<std::str
 // over s.substr(i) walks the checked text).
 std::optional<ParseError> parse_header_params(std::string_view s, std::size_t i, ParamCheck check = nullptr);
 // The same with the per-parameter check as a callable the compiler can
-// inline (Via runs its check on every parameter of every row).
+// inline (Via runs its check on every parameter of every row).  On success
+// `out`, when given, becomes the ParamsView of s.substr(i) with its first
+// parameter's place recorded.
 template <typename Check>
-std::optional<ParseError> parse_header_params_with(std::string_view s, std::size_t i, Check&& check);
+std::optional<ParseError> parse_header_params_with(std::string_view s, std::size_t i, Check&& check,
+                                                   ParamsView* out = nullptr);
 // IPv6address (§25.1) without brackets.
 bool is_ipv6_address(std::string_view s);
 
 // The URI / name-addr / Via parsers fill zero-copy views into `text`;
-// out == nullptr checks syntax only.
+// out == nullptr checks syntax only.  After an error *out is unspecified
+// (partly written).
 std::optional<ParseError> parse_uri_into(std::string_view text, UriView* out);
 std::optional<ParseError> parse_name_addr_into(std::string_view text, NameAddrView* out);
 std::optional<ParseError> parse_via_into(std::string_view value, ViaView* out);
@@ -175,43 +179,93 @@ auto for_each_list_item(std::string_view value, Fn&& fn) -> decltype(fn(value)) 
 
 void append_host(std::string& out, std::string_view host, HostKind kind);
 
+// Where one header parameter lies: name [name_at, name_end), value
+// [value_at, value_end) (value_at == 0: no "=").
+struct HeaderParamSpan {
+  std::size_t name_at = 0, name_end = 0, value_at = 0, value_end = 0;
+};
+
+// One SEMI generic-param at s[i] (i past any SWS before the ';'): checks it,
+// sets `span` when given, and moves i past it; or returns the error.
 template <typename Check>
-std::optional<ParseError> parse_header_params_with(std::string_view s, std::size_t i, Check&& check) {
+[[gnu::always_inline]] inline std::optional<ParseError> header_param_at(std::string_view s, std::size_t& i,
+                                                                        Check& check, HeaderParamSpan* span) {
   const std::size_t n = s.size();
-  while (true) {
-    i = syntax::skip_ws(s, i);
-    if (i >= n) return std::nullopt;
-    if (s[i] != ';') return ParseError{i, "expected ';' before parameter", 400};
-    i = syntax::skip_ws(s, i + 1);
-    const std::size_t name_start = i;
-    i = syntax::span_token(s, i);
-    if (i == name_start) return ParseError{name_start, "empty or invalid parameter name", 400};
-    const std::string_view name(s.data() + name_start, i - name_start);
-    std::optional<std::string_view> value;
-    std::size_t j = syntax::skip_ws(s, i);
-    if (j < n && s[j] == '=') {
-      j = syntax::skip_ws(s, j + 1);
-      const std::size_t value_start = j;
-      if (j < n && s[j] == '"') {
-        j = syntax::scan_quoted(s, j);
-        if (j == std::string_view::npos) return ParseError{value_start, "unterminated quoted string in parameter", 400};
-      } else if (j < n && s[j] == '[') {
-        const std::size_t close = s.find(']', j);
-        if (close == std::string_view::npos || !is_ipv6_address(s.substr(j + 1, close - j - 1)))
-          return ParseError{value_start, "invalid IPv6 reference in parameter", 400};
-        j = close + 1;
-      } else if (name.size() == 8 && iequals(name, "received")) {
-        // Via received may hold a bare IPv6address (§20.42), hence ':'.
-        while (j < n && syntax::is(s[j], syntax::kTokenOrColon)) ++j;
-      } else {
-        j = syntax::span_token(s, j);
-      }
-      if (j == value_start) return ParseError{value_start, "empty or invalid parameter value", 400};
-      value = std::string_view(s.data() + value_start, j - value_start);
-      i = j;
-    }
-    if (const char* why = check(name, value)) return ParseError{name_start, why, 400};
+  if (s[i] != ';') return ParseError{i, "expected ';' before parameter", 400};
+  i = syntax::skip_ws(s, i + 1);
+  const std::size_t name_start = i;
+  i = syntax::span_token(s, i);
+  if (i == name_start) return ParseError{name_start, "empty or invalid parameter name", 400};
+  const std::string_view name(s.data() + name_start, i - name_start);
+  if (span) {
+    span->name_at = name_start;
+    span->name_end = i;
+    span->value_at = 0;
   }
+  std::optional<std::string_view> value;
+  std::size_t j = syntax::skip_ws(s, i);
+  if (j < n && s[j] == '=') {
+    j = syntax::skip_ws(s, j + 1);
+    const std::size_t value_start = j;
+    if (j < n && s[j] == '"') {
+      j = syntax::scan_quoted(s, j);
+      if (j == std::string_view::npos) return ParseError{value_start, "unterminated quoted string in parameter", 400};
+    } else if (j < n && s[j] == '[') {
+      const std::size_t close = s.find(']', j);
+      if (close == std::string_view::npos || !is_ipv6_address(s.substr(j + 1, close - j - 1)))
+        return ParseError{value_start, "invalid IPv6 reference in parameter", 400};
+      j = close + 1;
+    } else if (name.size() == 8 && iequals(name, "received")) {
+      // Via received may hold a bare IPv6address (§20.42), hence ':'.
+      j = syntax::span_token_or_colon(s, j);
+    } else {
+      j = syntax::span_token(s, j);
+    }
+    if (j == value_start) return ParseError{value_start, "empty or invalid parameter value", 400};
+    value = std::string_view(s.data() + value_start, j - value_start);
+    if (span) {
+      span->value_at = value_start;
+      span->value_end = j;
+    }
+    i = j;
+  }
+  if (const char* why = check(name, value)) return ParseError{name_start, why, 400};
+  return std::nullopt;
+}
+
+template <typename Check>
+std::optional<ParseError> parse_header_params_with(std::string_view s, std::size_t i, Check&& check,
+                                                   ParamsView* out) {
+  const std::size_t n = s.size();
+  const std::size_t base = i;  // <= n: callers start inside s
+  // The first parameter is read apart so that its place can be recorded
+  // without tracking it through the loop.
+  HeaderParamSpan first;
+  i = syntax::skip_ws(s, i);
+  if (i < n) {
+    if (auto e = header_param_at(s, i, check, &first)) return e;
+    while (true) {
+      i = syntax::skip_ws(s, i);
+      if (i >= n) break;
+      if (auto e = header_param_at(s, i, check, nullptr)) return e;
+    }
+  }
+  if (out) {
+    ParamsView view{std::string_view(s.data() + base, n - base), true};
+    // Offsets relative to the view; recorded when they fit its fields
+    // (a view of at most 64 KiB with the first name in its first 256
+    // bytes: any ordinary header).
+    if (first.name_end != 0 && n - base <= 0xFFFF && first.name_at - base <= 0xFF) {
+      view.first_name_at = static_cast<uint8_t>(first.name_at - base);
+      view.first_name_end = static_cast<uint16_t>(first.name_end - base);
+      if (first.value_at != 0) {
+        view.first_value_at = static_cast<uint16_t>(first.value_at - base);
+        view.first_value_end = static_cast<uint16_t>(first.value_end - base);
+      }
+    }
+    *out = view;
+  }
+  return std::nullopt;
 }
 
 // The splitting split_list() does (§7.3.1: commas outside quoted strings

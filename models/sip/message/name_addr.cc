@@ -82,12 +82,9 @@ std::optional<ParseError> parse_name_addr_into(std::string_view text, NameAddrVi
       return err(uri_start + bad, "URI with '?' or ',' must be enclosed in <> (RFC 3261 §20)");
   }
   if (auto e = parse_uri_into(uri_text, out ? &out->uri : nullptr)) return err(uri_start + e->offset, e->reason);
-  if (auto e = parse_header_params_with(text, after, [](std::string_view, std::optional<std::string_view>) -> const char* {
-        return nullptr;
-      }))
-    return e;
-  if (out) out->params = ParamsView{text.substr(after), true};
-  return std::nullopt;
+  return parse_header_params_with(
+      text, after, [](std::string_view, std::optional<std::string_view>) -> const char* { return nullptr; },
+      out ? &out->params : nullptr);
 }
 
 }  // namespace internal

@@ -1,5 +1,7 @@
 #include "models/sip/message/param.h"
 
+#include <cstring>
+
 #include "models/sip/message/syntax.h"
 
 namespace siplab::sip {
@@ -91,7 +93,7 @@ std::size_t next_param(std::string_view s, bool header_form, std::size_t i, std:
       std::size_t close = s.find(']', j);
       j = close == npos ? s.size() : close + 1;
     } else {
-      while (j < s.size() && syntax::is(s[j], syntax::kTokenOrColon)) ++j;  // received may be bare IPv6
+      j = syntax::span_token_or_colon(s, j);  // received may be bare IPv6
     }
     value = s.substr(value_start, j - value_start);
     i = j;
@@ -101,12 +103,95 @@ std::size_t next_param(std::string_view s, bool header_form, std::size_t i, std:
 
 }  // namespace internal
 
-bool ParamsView::find(std::string_view wanted, std::optional<std::string_view>& value) const {
+namespace {
+
+// Parameter names compare case-insensitively (§7.3.1).
+bool names_equal(std::string_view name, std::string_view wanted) {
+  // Names are nearly always written as the caller spells them: an exact
+  // compare settles most matches before the case-folding one.
+  return name.size() == wanted.size() &&
+         (name.empty() || std::memcmp(name.data(), wanted.data(), name.size()) == 0 || iequals(name, wanted));
+}
+
+// ParamsView::find for header params from text[from] on: the walk of
+// next_param() in one loop, with the name compared before its value is
+// delimited, so a parameter that is not wanted costs one span of its value
+// and nothing else.  Steps exactly as next_param() does, so both find the
+// same parameter and value in any text; where next_param() would make no
+// progress (a byte that starts neither a parameter nor a separator) the
+// for_each walk would never end, and this one stops with "not found".
+// Kept out of line: inlined, its register saves would weigh on the common
+// path of ParamsView::find (the recorded first parameter).
+[[gnu::noinline]] bool find_header_param(std::string_view s, std::size_t from, std::string_view wanted,
+                                         std::optional<std::string_view>& value) {
+  constexpr std::size_t npos = std::string_view::npos;
+  const std::size_t n = s.size();
+  std::size_t i = from;
+  while (true) {
+    const std::size_t step_start = i;
+    i = syntax::skip_ws(s, i);
+    if (i >= n) return false;
+    if (s[i] == ';') i = syntax::skip_ws(s, i + 1);
+    const std::size_t name_start = i;
+    i = syntax::span_token(s, i);
+    const bool match = names_equal(s.substr(name_start, i - name_start), wanted);
+    std::size_t j = syntax::skip_ws(s, i);
+    if (j < n && s[j] == '=') {
+      j = syntax::skip_ws(s, j + 1);
+      const std::size_t value_start = j;
+      if (j < n && s[j] == '"') {
+        j = syntax::scan_quoted(s, j);
+        if (j == npos) j = n;
+      } else if (j < n && s[j] == '[') {
+        const std::size_t close = syntax::find_byte(s, j, ']');
+        j = close == npos ? n : close + 1;
+      } else {
+        j = syntax::span_token_or_colon(s, j);  // received may be a bare IPv6 address
+      }
+      if (match) {
+        value = s.substr(value_start, j - value_start);
+        return true;
+      }
+      i = j;
+    } else if (match) {
+      value.reset();
+      return true;
+    }
+    if (i == step_start) return false;  // next_param() would stay here forever
+  }
+}
+
+// uri-parameters: the next_param() walk (out of line, as find_header_param).
+[[gnu::noinline]] bool find_uri_param(std::string_view text, std::string_view wanted,
+                                      std::optional<std::string_view>& value) {
   std::string_view name;
-  for (std::size_t i = internal::next_param(text, header_form, 0, name, value); i != std::string_view::npos;
-       i = internal::next_param(text, header_form, i, name, value))
+  for (std::size_t i = internal::next_param(text, false, 0, name, value); i != std::string_view::npos;
+       i = internal::next_param(text, false, i, name, value))
     if (iequals(name, wanted)) return true;
   return false;
+}
+
+}  // namespace
+
+bool ParamsView::find(std::string_view wanted, std::optional<std::string_view>& value) const {
+  if (!header_form) return find_uri_param(text, wanted, value);
+  // The first parameter as the parser recorded it (bounds checked, so a
+  // view whose text was swapped under it cannot read outside the text),
+  // then the walk from the end of that parameter, where next_param()
+  // would continue.
+  std::size_t from = 0;
+  if (first_name_end != 0 && first_name_end <= text.size() && first_value_end <= text.size() &&
+      first_name_at < first_name_end) {
+    if (names_equal(text.substr(first_name_at, first_name_end - first_name_at), wanted)) {
+      if (first_value_at != 0)
+        value = text.substr(first_value_at, first_value_end - first_value_at);
+      else
+        value.reset();
+      return true;
+    }
+    from = first_value_at != 0 ? first_value_end : first_name_end;
+  }
+  return find_header_param(text, from, wanted, value);
 }
 
 std::optional<std::string_view> ParamsView::value(std::string_view wanted) const {

@@ -5,6 +5,7 @@
 // case-insensitive on the name as the RFC requires.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -58,6 +59,15 @@ void append_params(std::string& out, const ParamList& params);
 struct ParamsView {
   std::string_view text;
   bool header_form = true;
+  // Where the first parameter lies in `text` (offsets; first_name_end == 0:
+  // not recorded), noted by the parser as it checks the parameters, so that
+  // value()/has() answer for the first one without walking the text: Via's
+  // branch and From/To's tag nearly always come first.  A view built from
+  // text alone has none and walks.  The offsets describe `text`: replace
+  // the whole view rather than assigning `text` alone.
+  uint8_t first_name_at = 0;
+  uint16_t first_name_end = 0;
+  uint16_t first_value_at = 0, first_value_end = 0;  // first_value_at == 0: no "="
 
   bool empty() const { return text.empty(); }
   // Calls fn(name, value) for each parameter in order; value is nullopt

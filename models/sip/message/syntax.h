@@ -187,17 +187,25 @@ inline std::size_t span_host_chars(std::string_view s, std::size_t from) {
 // from > s.size()).  Tokens are short (parameter names, tags, branches),
 // too short for a 16-byte block to pay for its setup; four bytes per
 // bounds check instead.
-inline std::size_t span_token(std::string_view s, std::size_t from) {
+// (span_short: the same loop for any kTable class with short runs.)
+template <uint16_t kClass>
+inline std::size_t span_short(std::string_view s, std::size_t from) {
   const std::size_t n = s.size();
   std::size_t i = from;
   for (; i + 4 <= n; i += 4) {
-    if (!is_token(s[i])) return i;
-    if (!is_token(s[i + 1])) return i + 1;
-    if (!is_token(s[i + 2])) return i + 2;
-    if (!is_token(s[i + 3])) return i + 3;
+    if (!is(s[i], kClass)) return i;
+    if (!is(s[i + 1], kClass)) return i + 1;
+    if (!is(s[i + 2], kClass)) return i + 2;
+    if (!is(s[i + 3], kClass)) return i + 3;
   }
-  while (i < n && is_token(s[i])) ++i;
+  while (i < n && is(s[i], kClass)) ++i;
   return i;
+}
+inline std::size_t span_token(std::string_view s, std::size_t from) { return span_short<kToken>(s, from); }
+// Token bytes and ':' (gen-values such as a Via received holding a bare
+// IPv6 address), same contract as span_token.
+inline std::size_t span_token_or_colon(std::string_view s, std::size_t from) {
+  return span_short<kTokenOrColon>(s, from);
 }
 
 inline bool all_token(std::string_view s) {

@@ -194,8 +194,16 @@ using siplab::sip::parse_message;
 // Every typed value the mix carries, from the zero-copy model.
 uint64_t read_typed(const siplab::sip::ParsedMessage& m) {
   uint64_t sink = m.body().size() + m.headers().size();
-  for (const auto& via : m.vias()) sink += via.host.size() + (via.branch() ? via.branch()->size() : 0);
-  if (const auto* from = m.from()) sink += from->uri.host.size() + (from->tag() ? from->tag()->size() : 0);
+  // Each parameter is looked up once, as a transaction layer reads it
+  // (sofia reads its pre-split v_branch / a_tag fields once as well).
+  for (const auto& via : m.vias()) {
+    const auto branch = via.branch();
+    sink += via.host.size() + (branch ? branch->size() : 0);
+  }
+  if (const auto* from = m.from()) {
+    const auto tag = from->tag();
+    sink += from->uri.host.size() + (tag ? tag->size() : 0);
+  }
   if (const auto* to = m.to()) sink += to->uri.host.size();
   if (auto cseq = m.cseq()) sink += cseq->number + cseq->method.size();
   if (auto call_id = m.call_id()) sink += call_id->size();

@@ -109,6 +109,9 @@ void check_span(Span span, uint16_t cls, uint64_t seed, std::string_view members
 }
 
 TEST(SyntaxScan, SpanTokenMatchesTheTable) { check_span(syntax::span_token, syntax::kToken, 4); }
+TEST(SyntaxScan, SpanTokenOrColonMatchesTheTable) {
+  check_span(syntax::span_token_or_colon, syntax::kTokenOrColon, 5, "aF09-.x::");
+}
 TEST(SyntaxScan, SpanHexMatchesTheTable) { check_span(syntax::span_hex, syntax::kHexDigit, 8, "aAfF09"); }
 TEST(SyntaxScan, SpanWordMatchesTheTable) { check_span(syntax::span_word, syntax::kWord, 5); }
 TEST(SyntaxScan, SpanHostCharsMatchesTheTable) { check_span(syntax::span_host_chars, syntax::kHostChar, 6); }
