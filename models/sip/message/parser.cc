@@ -20,13 +20,16 @@ constexpr std::size_t npos = std::string_view::npos;
 // (for a header line that tail was most of the cost).
 constexpr std::size_t kSlack = 16;
 
-// First CR or LF in [from, end), or npos.
-[[gnu::always_inline]] inline std::size_t find_break_padded(const char* data, std::size_t from, std::size_t end) {
+// First index in [from, end) holding a or b, or npos (the CR/LF of a line
+// end; the ':' after a header name with a == b).  Reads whole 16-byte
+// blocks, which the slack makes safe.
+[[gnu::always_inline]] inline std::size_t find_either_padded(const char* data, std::size_t from, std::size_t end,
+                                                            char a, char b) {
 #if defined(__SSE2__)
-  const __m128i cr = _mm_set1_epi8('\r'), lf = _mm_set1_epi8('\n');
+  const __m128i va = _mm_set1_epi8(a), vb = _mm_set1_epi8(b);
   for (std::size_t i = from; i < end; i += 16) {
     const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + i));
-    const unsigned hits = static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, lf))));
+    const unsigned hits = static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, va), _mm_cmpeq_epi8(v, vb))));
     if (hits != 0) {
       const std::size_t at = i + static_cast<std::size_t>(__builtin_ctz(hits));
       return at < end ? at : npos;
@@ -35,7 +38,7 @@ constexpr std::size_t kSlack = 16;
   return npos;
 #else
   for (std::size_t i = from; i < end; ++i)
-    if (data[i] == '\r' || data[i] == '\n') return i;
+    if (data[i] == a || data[i] == b) return i;
   return npos;
 #endif
 }
@@ -46,7 +49,7 @@ constexpr std::size_t kSlack = 16;
 // holds no CR at all).
 [[gnu::always_inline]] inline std::size_t line_end(std::string_view s, std::size_t from, bool& bare_lf,
                                                   bool& inner_cr) {
-  const std::size_t first = find_break_padded(s.data(), from, s.size());
+  const std::size_t first = find_either_padded(s.data(), from, s.size(), '\r', '\n');
   inner_cr = false;
   if (first == npos) return npos;
   if (s[first] == '\n') {  // no CR right before it, or that CR would be first
@@ -63,27 +66,6 @@ constexpr std::size_t kSlack = 16;
     return lf;
   }
   return lf - 1;
-}
-
-// First index in [from, end) holding c, or npos.  Header names are short,
-// so the ':' is nearly always in the first block.
-std::size_t find_byte_padded(const char* data, std::size_t from, std::size_t end, char c) {
-#if defined(__SSE2__)
-  const __m128i vc = _mm_set1_epi8(c);
-  for (std::size_t i = from; i < end; i += 16) {
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + i));
-    const unsigned hits = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, vc)));
-    if (hits != 0) {
-      const std::size_t at = i + static_cast<std::size_t>(__builtin_ctz(hits));
-      return at < end ? at : npos;
-    }
-  }
-  return npos;
-#else
-  for (std::size_t i = from; i < end; ++i)
-    if (data[i] == c) return i;
-  return npos;
-#endif
 }
 
 // SIP-Version = "SIP" "/" 1*DIGIT "." 1*DIGIT, "SIP" case-insensitive (§7.1).
@@ -410,7 +392,8 @@ std::optional<ParseError> parse_message_into(std::string_view input, ParsedMessa
     std::size_t i = pos;
     std::string_view name;
     if (!inner_cr) {
-      const std::size_t colon = find_byte_padded(bytes.data(), pos, end, ':');
+      // Names are short: the ':' is nearly always in the first block.
+      const std::size_t colon = find_either_padded(bytes.data(), pos, end, ':', ':');
       if (colon != npos) {
         std::size_t name_end = colon;
         while (name_end > pos && syntax::is_ws(bytes[name_end - 1])) --name_end;
