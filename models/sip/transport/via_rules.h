@@ -22,9 +22,10 @@ void stamp_received(Via& via, const Endpoint& source);
 // The same stamp written into the text of `message`'s top via-parm: the
 // first received / rport parameter gets the new value (received is
 // appended when absent), every other parameter is kept in order, and the
-// protocol and sent-by stay as written.  The result equals set_top_via()
-// of the stamped top_via() except for whitespace the sender put before the
-// parameters, without building a Via.  Returns what a server transaction
+// protocol and sent-by stay as written (with the sender's whitespace; a
+// row that needs no stamp is left as received).  Otherwise the result
+// equals set_top_via() of the stamped top_via(), without building a Via.
+// Returns what a server transaction
 // needs of the stamped Via, or nullopt when there is no parseable top Via
 // (the message is left as it was).  `parsed`, when given, is the message
 // as the parser read it: its top Via is used instead of parsing the row
