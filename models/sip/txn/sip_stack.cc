@@ -216,7 +216,8 @@ void SipStack::on_response(Instant now, Received&& r) {
   const bool matched = found != nullptr;
   ResponseRole role = ResponseRole::Uac;
   if (config_.validation.role == Role::Proxy) {
-    const bool own_request = matched && single_via(r.message);
+    // Only our Via: the parse on arrival has counted them already.
+    const bool own_request = matched && (r.parsed ? r.parsed->vias().size() == 1 : single_via(r.message));
     if (!own_request) role = ResponseRole::Proxy;
   }
   const ResponseVerdict verdict = validate_response(r.message, role, r.parsed);
@@ -524,18 +525,21 @@ SipStack::Txn& SipStack::create_txn(Instant now, TxnKind kind, TxnState initial,
   txn.kind = kind;
   txn.state = initial;
   if (tracing_) {
-    txn.trace_id.reserve(branch.size() + method.size() + 8);
-    if (branch.empty()) {
-      txn.trace_id.append("rfc2543-").append(std::to_string(id));
-    } else {
-      txn.trace_id.append(branch);
-    }
-    txn.trace_id.append("/")
-        .append(method)
-        .append(is_client(kind) ? "/client" : "/server");
+    append_trace_id(txn.trace_id, branch, method, txn);
     trace(TxnStateChange{now, txn.trace_id, initial, initial, true});
   }
   return txn;
+}
+
+void SipStack::append_trace_id(std::string& out, std::string_view branch, std::string_view method,
+                               const Txn& txn) {
+  out.reserve(out.size() + branch.size() + method.size() + 8);
+  if (branch.empty()) {
+    out.append("rfc2543-").append(std::to_string(txn.id));
+  } else {
+    out.append(branch);
+  }
+  out.append("/").append(method).append(is_client(txn.kind) ? "/client" : "/server");
 }
 
 const std::string& SipStack::trace_id(Txn& txn) {
@@ -546,20 +550,15 @@ const std::string& SipStack::trace_id(Txn& txn) {
     // transaction keeps its request, which holds the same branch and method.
     std::string_view branch;
     std::string_view method;
-    std::optional<Via> via;
     if (!txn.key.empty()) {
       const std::string_view key = txn.key;
       branch = key.substr(0, key.find('\n'));
       method = key.substr(key.rfind('\n') + 1);
     } else {
-      via = txn.request->top_via();
-      if (via) branch = via->branch().value_or("");
+      if (const auto via = txn.request->top_via_view()) branch = via->branch().value_or("");
       method = txn.request->method();
     }
-    txn.trace_id.append(branch.empty() ? "rfc2543-" + std::to_string(txn.id) : std::string(branch))
-        .append("/")
-        .append(method)
-        .append(is_client(txn.kind) ? "/client" : "/server");
+    append_trace_id(txn.trace_id, branch, method, txn);
   }
   return txn.trace_id;
 }

@@ -224,6 +224,8 @@ class SipStack {
   // The transaction's trace id, built on first use (from the request when
   // the transaction was created while tracing was off).
   const std::string& trace_id(Txn& txn);
+  // "<branch>/<METHOD>/client|server" ("rfc2543-<id>" for no branch) appended to `out`.
+  static void append_trace_id(std::string& out, std::string_view branch, std::string_view method, const Txn& txn);
   void trace_timer(Instant now, Txn& txn, TimerName timer, int retransmit);
   // A summary for the message's trace events, or an empty one when nothing traces.
   MessageSummary summary_for(const Message& message) const {
