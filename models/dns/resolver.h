@@ -133,6 +133,7 @@ class Resolver {
   std::optional<Transmit> poll_transmit();
   std::optional<Instant> poll_timeout() const;
   std::optional<LookupResult> poll_result();
+  bool has_results() const { return !results_.empty(); }  // poll_result() would give one
   std::optional<ResolverEvent> poll_event();
 
   const ResolverCounters& counters() const { return counters_; }

@@ -114,6 +114,11 @@ void Message::set_status(int code, std::string_view reason) {
 
 std::string Message::start_line() const {
   std::string out;
+  append_start_line(out);
+  return out;
+}
+
+void Message::append_start_line(std::string& out) const {
   if (is_request_) {
     out += method_;
     out += ' ';
@@ -122,14 +127,12 @@ std::string Message::start_line() const {
     out += version_;
   } else {
     out += version_;
-    out += ' ';
-    char code[4] = {static_cast<char>('0' + status_code_ / 100 % 10), static_cast<char>('0' + status_code_ / 10 % 10),
-                    static_cast<char>('0' + status_code_ % 10), '\0'};
-    out += code;
-    out += ' ';
+    const char code[5] = {' ', static_cast<char>('0' + status_code_ / 100 % 10),
+                          static_cast<char>('0' + status_code_ / 10 % 10), static_cast<char>('0' + status_code_ % 10),
+                          ' '};
+    out.append(code, sizeof code);
     out += reason_;
   }
-  return out;
 }
 
 // ---- raw rows ----

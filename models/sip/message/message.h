@@ -64,6 +64,7 @@ class Message {
   void set_version(std::string_view v) { version_ = v; }
   // "INVITE sip:bob@example.com SIP/2.0" / "SIP/2.0 200 OK".
   std::string start_line() const;
+  void append_start_line(std::string& out) const;  // the same, appended to `out`
 
   // ---- raw header rows ----
   const std::vector<Header>& headers() const { return headers_; }

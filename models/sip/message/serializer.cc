@@ -1,21 +1,32 @@
 #include "models/sip/message/serializer.h"
 
+#include <cstring>
+
 namespace siplab::sip {
 
 void serialize_to(const Message& m, std::string& out) {
-  std::size_t size = 64 + m.body().size();
+  // The rows and the body in one write: size them, grow once, copy (the
+  // start line rarely needs more than the slack reserved for it).
+  std::size_t size = 4 + m.body().size();
   for (const Header& h : m.headers()) size += h.name.size() + h.value.size() + 4;
-  out.reserve(out.size() + size);
-  out += m.start_line();
-  out += "\r\n";
+  out.reserve(out.size() + size + 128);
+  m.append_start_line(out);
+  const std::size_t at = out.size();
+  out.resize(at + size);
+  char* p = out.data() + at;
+  auto put = [&p](std::string_view text) {
+    std::memcpy(p, text.data(), text.size());
+    p += text.size();
+  };
+  put("\r\n");
   for (const Header& h : m.headers()) {
-    out += h.name;
-    out += ": ";
-    out += h.value;
-    out += "\r\n";
+    put(h.name);
+    put(": ");
+    put(h.value);
+    put("\r\n");
   }
-  out += "\r\n";
-  out += m.body();
+  put("\r\n");
+  put(m.body());
 }
 
 std::string serialize(const Message& m) {

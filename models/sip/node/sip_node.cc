@@ -302,6 +302,7 @@ void SipNode::collect_resolver_events() {
 }
 
 bool SipNode::drain_resolver(Instant now) {
+  if (!resolver_.has_results()) return false;  // the common case: nothing looked up
   bool any = false;
   while (auto result = resolver_.poll_result()) {
     any = true;

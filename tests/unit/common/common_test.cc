@@ -79,6 +79,32 @@ TEST(SeededRandom, TokensUseTheAlphabet) {
   for (char c : t) EXPECT_TRUE((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z'));
 }
 
+// Each character of a token is uniform over the 36 of the alphabet, in
+// every position (a token packs up to twelve characters into one draw).
+TEST(SeededRandom, TokenCharactersAreUniformInEveryPosition) {
+  SeededRandom r(3);
+  constexpr int kTokens = 36000;
+  std::map<char, int> counts[16];
+  for (int i = 0; i < kTokens; ++i) {
+    const std::string t = r.token(16);
+    for (int pos = 0; pos < 16; ++pos) ++counts[pos][t[pos]];
+  }
+  for (int pos = 0; pos < 16; ++pos) {
+    ASSERT_EQ(counts[pos].size(), 36u) << pos;
+    for (auto& [c, n] : counts[pos]) EXPECT_NEAR(n, 1000, 160) << "position " << pos << " char " << c;
+  }
+}
+
+TEST(SeededRandom, TokensOfAnyLengthAcrossTheTwelveCharacterDraws) {
+  for (size_t length : {0u, 1u, 11u, 12u, 13u, 24u, 25u}) {
+    SeededRandom a(5), b(5);
+    const std::string t = a.token(length);
+    EXPECT_EQ(t.size(), length);
+    EXPECT_EQ(t.find_first_not_of("0123456789abcdefghijklmnopqrstuvwxyz"), std::string::npos) << t;
+    EXPECT_EQ(t, b.token(length));  // the same seed, the same token
+  }
+}
+
 TEST(SeededRandom, AppendTokenDrawsTheSameCharacters) {
   SeededRandom a(7), b(7);
   std::string appended = "z9hG4bK";
