@@ -75,13 +75,30 @@ void SipNodeApp::StopApplication() {
 
 void SipNodeApp::command_at(ns3::Time at, Command command) {
   const ns3::Time delay = std::max(at - ns3::Simulator::Now(), ns3::Time(0));
-  ns3::Simulator::Schedule(delay, [this, command = std::move(command)] {
-    if (!started_) {
-      early_commands_.push_back(command);
-      return;
-    }
-    run_command(command);
-  });
+  // The command waits in a slot of its own and the event carries only the
+  // slot's number: copying a std::function into an ns-3 event costs an
+  // allocation per copy when its captures outgrow the inline buffer.
+  uint32_t slot;
+  if (free_command_slots_.empty()) {
+    slot = static_cast<uint32_t>(scheduled_commands_.size());
+    scheduled_commands_.push_back(std::move(command));
+  } else {
+    slot = free_command_slots_.back();
+    free_command_slots_.pop_back();
+    scheduled_commands_[slot] = std::move(command);
+  }
+  ns3::Simulator::Schedule(delay, &SipNodeApp::run_scheduled_command, this, slot);
+}
+
+void SipNodeApp::run_scheduled_command(uint32_t slot) {
+  Command command = std::move(scheduled_commands_[slot]);
+  scheduled_commands_[slot] = nullptr;
+  free_command_slots_.push_back(slot);
+  if (!started_) {
+    early_commands_.push_back(std::move(command));
+    return;
+  }
+  run_command(command);
 }
 
 void SipNodeApp::run_command(const Command& command) {

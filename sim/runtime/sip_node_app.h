@@ -72,6 +72,7 @@ class SipNodeApp : public ns3::Application {
   void StopApplication() override;
 
   void run_command(const Command& command);
+  void run_scheduled_command(uint32_t slot);
   // After every input: put transmits on sockets, close connections, hand
   // traces to the sink, then re-arm the timer.
   void drain();
@@ -112,6 +113,8 @@ class SipNodeApp : public ns3::Application {
   bool started_ = false;
   bool draining_ = false;
   std::vector<Command> early_commands_;
+  std::vector<Command> scheduled_commands_;  // command_at's, by slot, until due
+  std::vector<uint32_t> free_command_slots_;
   std::string rx_buffer_;  // reused for every received payload
   TraceSink trace_sink_;
   SipNodeAppCounters counters_;

@@ -584,16 +584,24 @@ Message make_response(const Message& request, int status_code, std::string_view 
   };
   std::vector<Header>& rows = r.mutable_headers();
   rows.reserve(static_cast<std::size_t>(std::count_if(request.headers().begin(), request.headers().end(), copied)) + 1);
-  Header* to = nullptr;
+  // §8.2.6.2: a UAS adds a To tag when the request had none (not on 100),
+  // written as the first To row is copied (one allocation for the row).
+  bool tag_pending = to_tag && status_code > 100;
   for (const Header& h : request.headers()) {
     if (!copied(h)) continue;
+    if (tag_pending && h.id == HeaderId::To) {
+      tag_pending = false;
+      NameAddrView view;
+      if (!internal::parse_name_addr_into(h.value, &view) && !view.params.has("tag")) {
+        Header& row = rows.emplace_back();
+        row.id = h.id;
+        row.name = h.name;
+        row.value.reserve(h.value.size() + 5 + to_tag->size());
+        row.value.append(h.value).append(";tag=").append(*to_tag);
+        continue;
+      }
+    }
     rows.push_back(h);
-    if (h.id == HeaderId::To && to == nullptr) to = &rows.back();
-  }
-  // §8.2.6.2: a UAS adds a To tag when the request had none (not on 100).
-  if (to_tag && status_code > 100 && to != nullptr) {
-    NameAddrView view;
-    add_tag_if_absent(*to, *to_tag, view);
   }
   rows.emplace_back(HeaderId::ContentLength, "Content-Length", "0");
   return r;

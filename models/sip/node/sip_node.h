@@ -153,7 +153,7 @@ class SipNode final : private TuContext {
   NodeCounters counters_;
 
   RequestHandle next_handle_ = 1;
-  std::map<RequestHandle, Outgoing> outgoing_;
+  std::unordered_map<RequestHandle, Outgoing> outgoing_;  // node-based: an Outgoing& stays valid
   std::unordered_map<TxnId, RequestHandle> by_txn_;
   std::unordered_map<dns::LookupId, RequestHandle> by_lookup_;
   std::multimap<Instant, TimerCookie> tu_timers_;

@@ -25,6 +25,14 @@ struct ViaFacts {
   std::optional<std::string_view> received;
   bool has_rport = false;
   std::optional<uint16_t> rport;  // its value when a number
+  // Where the first rport lies (views into the via-parm's text; only from
+  // a ViaView): its name, and its value when it has one.
+  std::string_view rport_name;
+  std::optional<std::string_view> rport_value;
+  bool received_named = false;  // a received parameter is there (with a value or not)
+  // `received` as an address when already known (just stamped from the
+  // packet's source): no text round trip.
+  std::optional<IpAddress> received_address;
 };
 
 ViaFacts facts_of(const Via& via) {
@@ -45,8 +53,11 @@ ViaFacts facts_of(const ViaView& via) {
     } else if (!received_seen && iequals(name, "received")) {
       f.received = value;
       received_seen = true;
+      f.received_named = true;
     } else if (!f.has_rport && iequals(name, "rport")) {
       f.has_rport = true;
+      f.rport_name = name;
+      f.rport_value = value;
       if (value) {
         if (auto n = parse_uint(*value, 65535)) f.rport = static_cast<uint16_t>(*n);
       }
@@ -77,7 +88,7 @@ std::optional<Endpoint> destination_for(const ViaFacts& via, Transport transport
     return Endpoint{*address, sent_by_port};
   }
   if (via.received) {
-    const auto address = literal_address(*via.received);
+    const auto address = via.received_address ? via.received_address : literal_address(*via.received);
     if (!address) return std::nullopt;
     // RFC 3581 §4: rport applies to unreliable transports; over TCP the
     // connection itself is the return path and a new one goes to sent-by's port.
@@ -88,6 +99,83 @@ std::optional<Endpoint> destination_for(const ViaFacts& via, Transport transport
   const auto address = literal_address(via.host);
   if (!address) return std::nullopt;
   return Endpoint{*address, sent_by_port};
+}
+
+bool has_whitespace(std::string_view text) {
+  for (char c : text) {
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n') return true;
+  }
+  return false;
+}
+
+// The row with the via-parm's parameters rewritten as Via::append_to()
+// writes them, with set_param()'s rule: the first parameter of that name
+// takes the value, else it is appended.  `row` holds the same text as
+// `via_row`, which `params` and the facts' views look into; the
+// parameters start at `at`.
+std::string stamped_row(const std::string& row, std::string_view via_row, std::size_t at, const ParamsView& params,
+                        const ViaFacts& facts, const ViaStamp& stamp, std::string_view received,
+                        std::string_view rport) {
+  const std::size_t after = at + params.text.size();
+  auto offset = [&via_row](std::string_view part) { return static_cast<std::size_t>(part.data() - via_row.data()); };
+  std::string value;
+  value.reserve(row.size() + received.size() + 24);
+  // Parameters written without whitespace come out of that rewrite as they
+  // went in, so only the stamped values change: edit those in place, at
+  // the first received / rport the facts found.
+  if (!has_whitespace(params.text) && (facts.received || !facts.received_named)) {
+    struct Edit {
+      std::size_t from, to;      // replaced range of `row` (from == to: an insertion)
+      std::string_view name_eq;  // "=" when the parameter had no value
+      std::string_view text;
+    };
+    Edit edits[2];
+    int count = 0;
+    if (stamp.received && facts.received) {
+      edits[count++] = Edit{offset(*facts.received), offset(*facts.received) + facts.received->size(), "", received};
+    }
+    if (stamp.rport) {  // only when the Via has an rport (RFC 3581 §4)
+      if (facts.rport_value) {
+        edits[count++] = Edit{offset(*facts.rport_value), offset(*facts.rport_value) + facts.rport_value->size(), "", rport};
+      } else {
+        const std::size_t name_end = offset(facts.rport_name) + facts.rport_name.size();
+        edits[count++] = Edit{name_end, name_end, "=", rport};
+      }
+    }
+    if (count == 2 && edits[1].from < edits[0].from) std::swap(edits[0], edits[1]);
+    std::size_t copied = 0;
+    for (int i = 0; i < count; ++i) {
+      value.append(row, copied, edits[i].from - copied);
+      value += edits[i].name_eq;
+      value += edits[i].text;
+      copied = edits[i].to;
+    }
+    value.append(row, copied, after - copied);
+    if (stamp.received && !facts.received) value.append(";received=").append(received);
+    value.append(row, after);
+    return value;
+  }
+  value.append(row, 0, at);
+  bool received_set = !stamp.received, rport_set = !stamp.rport;
+  params.for_each([&](std::string_view name, std::optional<std::string_view> param_value) {
+    value += ';';
+    value += name;
+    if (!received_set && iequals(name, "received")) {
+      param_value = received;
+      received_set = true;
+    } else if (!rport_set && iequals(name, "rport")) {
+      param_value = rport;
+      rport_set = true;
+    }
+    if (param_value) {
+      value += '=';
+      value += *param_value;
+    }
+  });
+  if (!received_set) value.append(";received=").append(received);
+  if (!rport_set) value.append(";rport=").append(rport);
+  value.append(row, after);
+  return value;
 }
 
 }  // namespace
@@ -128,34 +216,12 @@ std::optional<StampedTopVia> stamp_top_via(Message& message, const Endpoint& sou
   }
   const std::string received = stamp.received ? source.address.to_string() : std::string();
   const std::string rport = stamp.rport ? std::to_string(source.port) : std::string();
-  // The row again with the via-parm's parameters rewritten as
-  // Via::append_to() writes them, with set_param()'s rule: the first
-  // parameter of that name takes the value, else it is appended.
   const std::size_t at = static_cast<std::size_t>(via->params.text.data() - via_row.data());
-  const std::size_t after = at + via->params.text.size();
-  std::string value;
-  value.reserve(row->value.size() + received.size() + 24);
-  value.append(row->value, 0, at);
-  bool received_set = !stamp.received, rport_set = !stamp.rport;
-  via->params.for_each([&](std::string_view name, std::optional<std::string_view> param_value) {
-    value += ';';
-    value += name;
-    if (!received_set && iequals(name, "received")) {
-      param_value = received;
-      received_set = true;
-    } else if (!rport_set && iequals(name, "rport")) {
-      param_value = rport;
-      rport_set = true;
-    }
-    if (param_value) {
-      value += '=';
-      value += *param_value;
-    }
-  });
-  if (!received_set) value.append(";received=").append(received);
-  if (!rport_set) value.append(";rport=").append(rport);
-  value.append(row->value, after);
-  if (stamp.received) facts.received = received;
+  std::string value = stamped_row(row->value, via_row, at, via->params, facts, stamp, received, rport);
+  if (stamp.received) {
+    facts.received = received;
+    facts.received_address = source.address;
+  }
   if (stamp.rport) facts.rport = source.port;
   out.response_destination = destination_for(facts, transport);
   // The facts may view the old row text: the swap comes last.

@@ -16,7 +16,7 @@ void SipStack::arm_retransmission(Instant now, Txn& txn) {
   // §17.1.1.2 / §17.1.2.2: Timers A and E only on unreliable transports.
   if (is_reliable(txn.transport)) return;
   txn.interval = config_.timers.t1;
-  arm(txn, txn.retransmit_timer, now + txn.interval,
+  arm(txn, txn.retransmit_timer, now, txn.interval,
       txn.kind == TxnKind::InviteClient ? TimerName::A : TimerName::E);
 }
 
@@ -135,7 +135,7 @@ void SipStack::client_on_timer(Instant now, Txn& txn, TimerName timer) {
       send_client_wire(now, txn, true);
       // §17.1.1.2: Timer A doubles each time (no T2 cap for INVITE).
       txn.interval *= 2;
-      arm(txn, txn.retransmit_timer, now + txn.interval, TimerName::A);
+      arm(txn, txn.retransmit_timer, now, txn.interval, TimerName::A);
       return;
     case TimerName::E:
       if (txn.state != TxnState::Trying && txn.state != TxnState::Proceeding) return;
@@ -145,7 +145,7 @@ void SipStack::client_on_timer(Instant now, Txn& txn, TimerName timer) {
       // §17.1.2.2: doubling capped at T2 in Trying; T2 once Proceeding.
       txn.interval = txn.state == TxnState::Trying ? std::min(2 * txn.interval, config_.timers.t2)
                                                    : config_.timers.t2;
-      arm(txn, txn.retransmit_timer, now + txn.interval, TimerName::E);
+      arm(txn, txn.retransmit_timer, now, txn.interval, TimerName::E);
       return;
     case TimerName::B:
     case TimerName::F:

@@ -61,9 +61,9 @@ SendResult SipStack::send_response(Instant now, TxnId id, Message response) {
     set_state(now, txn, TxnState::Completed);
     if (!reliable) {
       txn.interval = config_.timers.t1;
-      arm(txn, txn.retransmit_timer, now + txn.interval, TimerName::G);
+      arm(txn, txn.retransmit_timer, now, txn.interval, TimerName::G);
     }
-    arm(txn, txn.timeout_timer, now + config_.timers.timer_h(), TimerName::H);
+    arm(txn, txn.timeout_timer, now, config_.timers.timer_h(), TimerName::H);
     return SendResult{id, {}};
   }
   set_state(now, txn, TxnState::Completed);
@@ -112,7 +112,7 @@ void SipStack::server_on_timer(Instant now, Txn& txn, TimerName timer) {
       trace_timer(now, txn, timer, txn.retransmits);
       send_server_wire(now, txn, true);
       txn.interval = std::min(2 * txn.interval, config_.timers.t2);
-      arm(txn, txn.retransmit_timer, now + txn.interval, TimerName::G);
+      arm(txn, txn.retransmit_timer, now, txn.interval, TimerName::G);
       return;
     case TimerName::H:
       trace_timer(now, txn, timer, 0);

@@ -316,7 +316,7 @@ void SipStack::on_request(Instant now, Received&& r) {
       // §16.2 / §17.2.1: a proxy answers 100 at once.
       send_response(now, id, make_response(*t.request, 100));
     } else {
-      arm(t, t.trying_timer, now + config_.timers.trying_delay, TimerName::Trying);
+      arm(t, t.trying_timer, now, config_.timers.trying_delay, TimerName::Trying);
     }
   }
 }
@@ -404,7 +404,7 @@ SendResult SipStack::send_request_from(Instant now, Message& request, const Targ
   send_client_wire(now, txn, false);
   arm_retransmission(now, txn);
   // §17.1.1.2 / §17.1.2.2: Timer B / F run on every transport.
-  arm(txn, txn.timeout_timer, now + (invite ? config_.timers.timer_b() : config_.timers.timer_f()),
+  arm(txn, txn.timeout_timer, now, (invite ? config_.timers.timer_b() : config_.timers.timer_f()),
       invite ? TimerName::B : TimerName::F);
   return SendResult{txn.id, {}};
 }
@@ -447,7 +447,7 @@ SendResult SipStack::send_cancel(Instant now, TxnId invite_id) {
   txn.request = std::make_unique<Message>(std::move(cancel));
   send_client_wire(now, txn, false);
   arm_retransmission(now, txn);
-  arm(txn, txn.timeout_timer, now + config_.timers.timer_f(), TimerName::F);
+  arm(txn, txn.timeout_timer, now, config_.timers.timer_f(), TimerName::F);
   return SendResult{txn.id, {}};
 }
 
@@ -574,9 +574,9 @@ void SipStack::set_state(Instant now, Txn& txn, TxnState to) {
   txn.state = to;
 }
 
-void SipStack::arm(Txn& txn, TimerRef& slot, Instant at, TimerName timer) {
+void SipStack::arm(Txn& txn, TimerRef& slot, Instant now, Duration wait, TimerName timer) {
   timers_.cancel(slot);
-  slot = timers_.arm(at, txn.id, timer);
+  slot = timers_.arm(now, wait, txn.id, timer);
 }
 
 void SipStack::cancel_timers(Txn& txn) {
@@ -604,7 +604,7 @@ bool SipStack::linger_or_terminate(Instant now, Txn& txn, Duration wait, TimerNa
     terminate(now, txn);
     return false;
   }
-  arm(txn, txn.linger_timer, now + wait, timer);
+  arm(txn, txn.linger_timer, now, wait, timer);
   return true;
 }
 

@@ -212,7 +212,8 @@ class SipStack {
   // common
   Txn& create_txn(Instant now, TxnKind kind, TxnState initial, std::string_view branch, std::string_view method);
   void set_state(Instant now, Txn& txn, TxnState to);
-  void arm(Txn& txn, TimerRef& slot, Instant at, TimerName timer);
+  // Arms `timer` due at now + wait in `slot` (cancelling what it held).
+  void arm(Txn& txn, TimerRef& slot, Instant now, Duration wait, TimerName timer);
   void cancel_timers(Txn& txn);
   // Enters Terminated and forgets the transaction (`txn` dangles afterwards).
   void terminate(Instant now, Txn& txn);

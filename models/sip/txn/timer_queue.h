@@ -2,11 +2,14 @@
 // core, not scheduler events).  Ordered by instant, then by arming order so
 // timers due at the same instant fire in the order they were set.
 //
-// An indexed binary heap: every armed timer owns a handle whose position in
-// the heap is tracked, so cancel() removes it in O(log n) without searching,
-// and handles are recycled, so a steady stream of transactions arms and
-// cancels timers without allocating (a node-based std::set cost one
-// allocation per timer).
+// Every transaction timer is armed as now + one of a handful of durations
+// (T1·2^k up to T2, 64·T1, T4, the 100 Trying delay; RFC 3261 §17).  Timers
+// armed with the same duration therefore come due in the order they were
+// armed, so each duration gets a FIFO lane and the earliest timer is at the
+// head of one of the few lanes: arming is an append and firing a pop, with
+// no heap of tens of thousands of timers to sift.  Cancelling only marks the
+// timer dead (its handle's live seq is cleared); dead timers leave their
+// lane when they reach its head, and every lane's head is kept alive.
 #pragma once
 
 #include <cstdint>
@@ -36,107 +39,143 @@ struct TimerKey {
 struct TimerRef {
   uint64_t seq = 0;  // the key's seq; 0: no timer
   uint32_t handle = 0;
+  uint32_t lane = 0;  // which FIFO lane holds it
   explicit operator bool() const { return seq != 0; }
   bool refers_to(const TimerKey& key) const { return seq != 0 && seq == key.seq; }
 };
 
 class TimerQueue {
  public:
-  TimerRef arm(Instant at, TxnId txn, TimerName timer) {
+  // A timer due at now + wait.  `now` must not go backwards between calls
+  // for the lanes to stay appends (a timer armed out of order is still
+  // placed correctly, by an insertion from the lane's tail).
+  TimerRef arm(Instant now, Duration wait, TxnId txn, TimerName timer) {
     uint32_t handle;
     if (free_.empty()) {
-      handle = static_cast<uint32_t>(position_.size());
-      position_.push_back(kNotQueued);
+      handle = static_cast<uint32_t>(live_seq_.size());
+      live_seq_.push_back(0);
     } else {
       handle = free_.back();
       free_.pop_back();
     }
-    TimerKey key{at, next_seq_++, txn, timer, handle};
-    heap_.push_back(key);
-    position_[handle] = heap_.size() - 1;
-    sift_up(heap_.size() - 1);
-    return TimerRef{key.seq, handle};
+    const TimerKey key{now + wait, next_seq_++, txn, timer, handle};
+    live_seq_[handle] = key.seq;
+    ++live_;
+    const uint32_t lane = lane_for(wait);
+    lanes_[lane].push(key);
+    // Keep a valid cache valid: the new timer is the earliest or it is not.
+    if (earliest_valid_ && (earliest_lane_ == kNoLane || key < lanes_[earliest_lane_].front())) earliest_lane_ = lane;
+    return TimerRef{key.seq, handle, lane};
   }
   // Cancels the timer `slot` refers to (if any) and clears the slot.
   void cancel(TimerRef& slot) {
-    if (slot) remove(slot);
+    if (slot && slot.handle < live_seq_.size() && live_seq_[slot.handle] == slot.seq) {
+      release(slot.handle);
+      Lane& lane = lanes_[slot.lane];
+      if (!lane.empty() && lane.front().seq == slot.seq) {
+        lane.pop();
+        drop_dead_heads(lane);
+        earliest_valid_ = false;
+      }
+    }
     slot = TimerRef{};
   }
   std::optional<Instant> next() const {
-    if (heap_.empty()) return std::nullopt;
-    return heap_.front().at;
+    const Lane* lane = earliest();
+    if (!lane) return std::nullopt;
+    return lane->front().at;
   }
   // Removes and returns the earliest timer due at or before `now`.
   std::optional<TimerKey> pop_due(Instant now) {
-    if (heap_.empty() || heap_.front().at > now) return std::nullopt;
-    const TimerKey key = heap_.front();
-    remove_at(0);
+    const Lane* found = earliest();
+    if (!found || found->front().at > now) return std::nullopt;
+    Lane& lane = lanes_[earliest_lane_];
+    const TimerKey key = lane.front();
+    lane.pop();
+    release(key.handle);
+    drop_dead_heads(lane);
+    earliest_valid_ = false;
     return key;
   }
-  std::size_t size() const { return heap_.size(); }
+  std::size_t size() const { return live_; }  // armed timers
 
  private:
-  static constexpr std::size_t kNotQueued = SIZE_MAX;
-
-  // A stale reference — its timer fired or was cancelled, the handle maybe
-  // reused by another (other seq) — is ignored.
-  void remove(const TimerRef& ref) {
-    if (ref.handle >= position_.size()) return;
-    const std::size_t at = position_[ref.handle];
-    if (at == kNotQueued || heap_[at].seq != ref.seq) return;
-    remove_at(at);
-  }
-  void remove_at(std::size_t at) {
-    const uint32_t handle = heap_[at].handle;
-    position_[handle] = kNotQueued;
-    free_.push_back(handle);
-    const std::size_t last = heap_.size() - 1;
-    if (at != last) {
-      heap_[at] = heap_[last];
-      position_[heap_[at].handle] = at;
-      heap_.pop_back();
-      // The moved entry may belong above or below its new place.
-      if (at > 0 && heap_[at] < heap_[(at - 1) / 2]) {
-        sift_up(at);
-      } else {
-        sift_down(at);
+  // A ring buffer of timers in due order (append at the tail, pop at the head).
+  class Lane {
+   public:
+    explicit Lane(Duration wait) : wait_(wait) {}
+    Duration wait() const { return wait_; }
+    bool empty() const { return size_ == 0; }
+    const TimerKey& front() const { return ring_[head_]; }
+    void pop() {
+      head_ = (head_ + 1) & (ring_.size() - 1);
+      --size_;
+    }
+    void push(const TimerKey& key) {
+      if (size_ == ring_.size()) grow();
+      std::size_t i = (head_ + size_) & (ring_.size() - 1);
+      ++size_;
+      // Out of order only when `now` went backwards: shift later ones up.
+      while (i != head_) {
+        const std::size_t before = (i - 1) & (ring_.size() - 1);
+        if (!(key < ring_[before])) break;
+        ring_[i] = ring_[before];
+        i = before;
       }
-    } else {
-      heap_.pop_back();
+      ring_[i] = key;
     }
-  }
-  void sift_up(std::size_t i) {
-    const TimerKey moving = heap_[i];
-    while (i > 0) {
-      const std::size_t parent = (i - 1) / 2;
-      if (!(moving < heap_[parent])) break;
-      place(i, heap_[parent]);
-      i = parent;
+
+   private:
+    void grow() {
+      std::vector<TimerKey> bigger(ring_.empty() ? 64 : 2 * ring_.size());
+      for (std::size_t k = 0; k < size_; ++k) bigger[k] = ring_[(head_ + k) & (ring_.size() - 1)];
+      ring_.swap(bigger);
+      head_ = 0;
     }
-    place(i, moving);
-  }
-  void sift_down(std::size_t i) {
-    const TimerKey moving = heap_[i];
-    const std::size_t n = heap_.size();
-    for (;;) {
-      std::size_t child = 2 * i + 1;
-      if (child >= n) break;
-      if (child + 1 < n && heap_[child + 1] < heap_[child]) ++child;
-      if (!(heap_[child] < moving)) break;
-      place(i, heap_[child]);
-      i = child;
+    Duration wait_;
+    std::vector<TimerKey> ring_;  // power-of-two size
+    std::size_t head_ = 0;
+    std::size_t size_ = 0;
+  };
+
+  uint32_t lane_for(Duration wait) {
+    for (uint32_t i = 0; i < lanes_.size(); ++i) {
+      if (lanes_[i].wait() == wait) return i;
     }
-    place(i, moving);
+    lanes_.emplace_back(wait);
+    return static_cast<uint32_t>(lanes_.size() - 1);
   }
-  void place(std::size_t i, const TimerKey& key) {
-    heap_[i] = key;
-    position_[key.handle] = i;
+  void release(uint32_t handle) {
+    live_seq_[handle] = 0;
+    free_.push_back(handle);
+    --live_;
+  }
+  bool alive(const TimerKey& key) const { return live_seq_[key.handle] == key.seq; }
+  void drop_dead_heads(Lane& lane) {
+    while (!lane.empty() && !alive(lane.front())) lane.pop();
+  }
+  // The lane whose head is the earliest timer (nullptr: none armed); the
+  // answer is cached until a head changes.
+  const Lane* earliest() const {
+    if (!earliest_valid_) {
+      earliest_lane_ = kNoLane;
+      for (uint32_t i = 0; i < lanes_.size(); ++i) {
+        if (lanes_[i].empty()) continue;
+        if (earliest_lane_ == kNoLane || lanes_[i].front() < lanes_[earliest_lane_].front()) earliest_lane_ = i;
+      }
+      earliest_valid_ = true;
+    }
+    return earliest_lane_ == kNoLane ? nullptr : &lanes_[earliest_lane_];
   }
 
-  std::vector<TimerKey> heap_;
-  std::vector<std::size_t> position_;  // handle → index in heap_, kNotQueued when free
-  std::vector<uint32_t> free_;         // recycled handles
+  static constexpr uint32_t kNoLane = UINT32_MAX;
+  std::vector<Lane> lanes_;
+  std::vector<uint64_t> live_seq_;  // handle → seq of the live timer in it, 0 when free
+  std::vector<uint32_t> free_;      // recycled handles
+  std::size_t live_ = 0;
   uint64_t next_seq_ = 1;  // 0 is TimerRef's "no timer"
+  mutable uint32_t earliest_lane_ = kNoLane;
+  mutable bool earliest_valid_ = false;
 };
 
 }  // namespace siplab::sip

@@ -79,6 +79,30 @@ TEST(StampTopVia, ReplacesTheFirstReceivedAndKeepsTheRest) {
             "SIP/2.0/UDP h.example;received=192.0.2.4;branch=z9hG4bK1;x=\"a;b\";received=1.1.1.1");
 }
 
+// Parameters written without whitespace are edited in place: the first
+// received / rport (any case, with or without a value) takes the stamp,
+// later ones and quoted values stay as written.  (A received without a
+// value would not parse: via-received has one, §25.1.)
+TEST(StampTopVia, EditsUnspacedParametersInPlace) {
+  const std::string_view row =
+      "SIP/2.0/UDP h.example;Received=10.0.0.9;branch=z9hG4bK1;x=\"a;b\";RPORT;received=1.1.1.1;rport=5, SIP/2.0/UDP p.example";
+  Message m = with_via_rows({row});
+  const auto stamped = stamp_top_via(m, ep(192, 0, 2, 4, 9999), Transport::Udp);
+  ASSERT_TRUE(stamped);
+  EXPECT_EQ(m.headers()[0].value,
+            "SIP/2.0/UDP h.example;Received=192.0.2.4;branch=z9hG4bK1;x=\"a;b\";RPORT=9999;received=1.1.1.1;rport=5, "
+            "SIP/2.0/UDP p.example");
+  EXPECT_EQ(stamped->response_destination, ep(192, 0, 2, 4, 9999));
+  Via expected = via(row.substr(0, row.find(',')));
+  stamp_received(expected, ep(192, 0, 2, 4, 9999));
+  EXPECT_EQ(m.top_via(), expected);
+  // Received absent: appended after the last parameter, before the next via-parm.
+  Message plain = with_via_rows({"SIP/2.0/UDP 192.0.2.4:5062;rport;branch=z9hG4bK2,SIP/2.0/TCP q.example"});
+  ASSERT_TRUE(stamp_top_via(plain, ep(192, 0, 2, 4, 7777), Transport::Udp));
+  EXPECT_EQ(plain.headers()[0].value,
+            "SIP/2.0/UDP 192.0.2.4:5062;rport=7777;branch=z9hG4bK2;received=192.0.2.4,SIP/2.0/TCP q.example");
+}
+
 TEST(StampTopVia, LeavesARowThatNeedsNoStampAsWritten) {
   Message m = with_via_rows({"SIP / 2.0 / UDP 192.0.2.4:5070 ;branch=z9hG4bK1"});
   ASSERT_TRUE(stamp_top_via(m, ep(192, 0, 2, 4, 9999), Transport::Udp));
