@@ -206,10 +206,12 @@ void SipNodeApp::rearm_timer() {
   // stops Timer E) keeps the event, which then fires early, finds nothing
   // due and re-arms for the real deadline.  A steady stream of transactions
   // would otherwise cancel and re-schedule an ns-3 event on every response.
+  // armed_for_ is set exactly while timer_ is pending (on_timer and
+  // StopApplication clear it), so it answers without asking ns-3.
   const std::optional<Instant> due = node_->poll_timeout();
   if (!due) return;  // a pending event stays; it finds nothing due
-  if (armed_for_ && *armed_for_ <= *due && timer_.IsRunning()) return;
-  timer_.Cancel();
+  if (armed_for_ && *armed_for_ <= *due) return;
+  if (armed_for_) timer_.Cancel();
   armed_for_ = due;
   const int64_t delay = std::max<int64_t>(0, (*due - now()).count());
   timer_ = ns3::Simulator::Schedule(ns3::NanoSeconds(delay), &SipNodeApp::on_timer, this);
