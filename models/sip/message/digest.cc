@@ -12,6 +12,7 @@
 #include <stdexcept>
 
 #include "models/sip/message/inline_vector.h"
+#include "models/sip/message/internal.h"
 #include "models/sip/message/syntax.h"
 
 #if defined(__SSE2__)
@@ -175,7 +176,7 @@ class Scanner {
   // At an opening DQUOTE.  RFC 3261 §25.1: quoted-pair = "\" (%x00-09 /
   // %x0B-0C / %x0E-7F); qdtext excludes DQUOTE and "\" and the controls
   // other than LWS.
-  std::optional<ParseError> read_quoted(std::string_view& raw, bool& escaped) {
+  [[gnu::always_inline]] std::optional<ParseError> read_quoted(std::string_view& raw, bool& escaped) {
     const std::size_t open = pos_;
     ++pos_;
     escaped = false;
@@ -184,7 +185,7 @@ class Scanner {
       if (pos_ >= text_.size()) break;
       const char c = text_[pos_];
       if (c == '"') {
-        raw = text_.substr(open + 1, pos_ - open - 1);
+        raw = std::string_view(text_.data() + open + 1, pos_ - open - 1);  // (both inside text_)
         ++pos_;
         return std::nullopt;
       }
@@ -235,7 +236,13 @@ bool new_scheme_starts(std::string_view text, std::size_t pos) {
 // Reads "name = value" pairs separated by commas until the end of the text
 // or, when `list_mode`, until a comma followed by a new scheme.  Empty list
 // elements are ignored (RFC 7230 §7).
-std::optional<ParseError> read_params(Scanner& s, bool list_mode, RawParams& out) {
+// The auth-params of one challenge or credential, in order, each handed
+// to on_param(const RawParam&) as it is read; stops at the end, at the
+// first syntax error, or (list_mode) before a comma that starts another
+// scheme.  Inline: read_params() keeps the parameters, the credentials'
+// one-pass parse checks them as they come.
+template <typename OnParam>
+[[gnu::always_inline]] inline std::optional<ParseError> scan_params(Scanner& s, bool list_mode, OnParam&& on_param) {
   // The position lives in a local (through `s` the compiler would reload
   // and store it around every byte); `s` is synced for read_quoted and on
   // the way out.
@@ -280,10 +287,14 @@ std::optional<ParseError> read_params(Scanner& s, bool list_mode, RawParams& out
       param.raw = t.substr(value_at, p - value_at);
       if (param.raw.empty()) return done(error_at(p, "missing value for parameter '" + std::string(name) + "'"));
     }
-    out.push_back(param);
+    on_param(param);
     skip_lws();
     if (p < n && t[p] != ',') return done(error_at(p, "expected ',' between parameters"));
   }
+}
+
+std::optional<ParseError> read_params(Scanner& s, bool list_mode, RawParams& out) {
+  return scan_params(s, list_mode, [&out](const RawParam& param) { out.push_back(param); });
 }
 
 // RFC 7235 §2.1: each parameter name MUST only occur once per challenge.
@@ -383,7 +394,7 @@ uint64_t folded(const char* p) {
 }
 
 // Which field a parameter name is, by length first (one compare at most).
-CredField credential_field(std::string_view name) {
+[[gnu::always_inline]] inline CredField credential_field(std::string_view name) {
   const char* p = name.data();
   switch (name.size()) {
     case 2: return folded<2>(p) == packed("nc") ? CredField::Nc : CredField::Other;
@@ -414,68 +425,125 @@ CredField credential_field(std::string_view name) {
 
 bool is_credential_field(std::string_view name) { return credential_field(name) != CredField::Other; }
 
-// The Digest credentials into views: the checks every caller gets, without
-// copying a value.
-std::optional<ParseError> build_credentials_view(const RawParams& params, std::size_t end, DigestCredentialsView& c) {
-  // RFC 7235 §2.1: each parameter name only once.  Known names are tracked
-  // in a bit set; unknown ones (rare) are compared pairwise.
-  uint32_t seen = 0;
-  std::size_t qop_at = end;
-  for (std::size_t i = 0; i < params.size(); ++i) {
-    const RawParam& p = params[i];
-    const CredField field = credential_field(p.name);
-    const uint32_t bit = 1u << static_cast<unsigned>(field);
-    if (field != CredField::Other && (seen & bit) != 0)
-      return error_at(p.value_offset, "duplicate parameter '" + std::string(p.name) + "'");
-    seen |= bit;
-    if (field == CredField::Other)
-      for (std::size_t j = 0; j < i; ++j)
-        if (iequal(p.name, params[j].name))
-          return error_at(p.value_offset, "duplicate parameter '" + std::string(p.name) + "'");
-    c.escaped |= p.escaped;
-    switch (field) {
-      case CredField::Username: c.username = p.raw; break;
-      case CredField::Realm: c.realm = p.raw; break;
-      case CredField::Nonce: c.nonce = p.raw; break;
-      case CredField::Uri: c.uri = p.raw; break;
-      case CredField::Response:
-        // RFC 2617 §3.2.2: request-digest = <"> 32LHEX <">; RFC 8760 §2.6
-        // allows longer hashes and an empty value before any challenge.
-        if (!is_hex_string(p.escaped ? p.value() : p.raw)) return error_at(p.value_offset, "response is not hex");
-        c.response = p.raw;
-        break;
-      case CredField::Algorithm:
-        if (!is_token(p.escaped ? p.value() : p.raw)) return error_at(p.value_offset, "algorithm is not a token");
-        c.algorithm = p.raw;
-        break;
-      case CredField::Cnonce: c.cnonce = p.raw; break;
-      case CredField::Opaque: c.opaque = p.raw; break;
-      case CredField::Qop:
-        if (!is_token(p.escaped ? p.value() : p.raw)) return error_at(p.value_offset, "qop is not a token");
-        c.qop = p.raw;
-        qop_at = p.value_offset;
-        break;
-      case CredField::Nc: {
-        // RFC 2617 §3.2.2: nc-value = 8LHEX.  Kept as sent: it is hashed as text.
-        const std::string_view nc = p.escaped ? std::string_view() : p.raw;
-        if (nc.size() != 8 || !is_hex_string(nc)) return error_at(p.value_offset, "nc is not 8 hex digits");
-        c.nc = p.raw;
-        break;
-      }
-      case CredField::Userhash: c.userhash = iequal(p.raw, "true"); break;
-      case CredField::Other: break;
-    }
+// The Digest credential checks, one parameter at a time, shared by
+// build_credentials_view() (over stored parameters) and the one-pass
+// read_credentials_view() (which stores none).
+struct CredentialState {
+  uint32_t seen = 0;          // bit per CredField met
+  std::size_t qop_at = 0;     // value offset of qop, when seen
+  InlineVector<std::string_view, 4> others;  // names no field takes, for the duplicate check
+};
+
+// What take_credential() found wrong with a parameter (the error text
+// follows from it and the parameter: credential_error()).
+enum class CredCheck : uint8_t { Ok, Duplicate, ResponseNotHex, AlgorithmNotToken, QopNotToken, NcNotHex };
+
+ParseError credential_error(CredCheck check, const RawParam& p) {
+  switch (check) {
+    case CredCheck::Duplicate: return error_at(p.value_offset, "duplicate parameter '" + std::string(p.name) + "'");
+    case CredCheck::ResponseNotHex: return error_at(p.value_offset, "response is not hex");
+    case CredCheck::AlgorithmNotToken: return error_at(p.value_offset, "algorithm is not a token");
+    case CredCheck::QopNotToken: return error_at(p.value_offset, "qop is not a token");
+    case CredCheck::NcNotHex: return error_at(p.value_offset, "nc is not 8 hex digits");
+    case CredCheck::Ok: break;
   }
-  auto has = [&](CredField f) { return (seen & (1u << static_cast<unsigned>(f))) != 0; };
+  return error_at(p.value_offset, "internal error: no credential error");
+}
+
+// One parameter, in order: what build_credentials_view() rejects it for,
+// or Ok having recorded it in `c`.  Inline: it runs for every parameter of
+// every Authorization row.
+[[gnu::always_inline]] inline CredCheck take_credential(const RawParam& p, CredentialState& st,
+                                                        DigestCredentialsView& c) {
+  // RFC 7235 §2.1: each parameter name only once.  Known names are tracked
+  // in a bit set; unknown ones (rare) are compared pairwise.  (An unknown
+  // name never equals a known one: credential_field() folds case exactly.)
+  const CredField field = credential_field(p.name);
+  const uint32_t bit = 1u << static_cast<unsigned>(field);
+  if (field != CredField::Other && (st.seen & bit) != 0) return CredCheck::Duplicate;
+  st.seen |= bit;
+  c.escaped |= p.escaped;
+  switch (field) {
+    case CredField::Username: c.username = p.raw; break;
+    case CredField::Realm: c.realm = p.raw; break;
+    case CredField::Nonce: c.nonce = p.raw; break;
+    case CredField::Uri: c.uri = p.raw; break;
+    case CredField::Response:
+      // RFC 2617 §3.2.2: request-digest = <"> 32LHEX <">; RFC 8760 §2.6
+      // allows longer hashes and an empty value before any challenge.
+      if (!is_hex_string(p.escaped ? p.value() : p.raw)) return CredCheck::ResponseNotHex;
+      c.response = p.raw;
+      break;
+    case CredField::Algorithm:
+      if (!is_token(p.escaped ? p.value() : p.raw)) return CredCheck::AlgorithmNotToken;
+      c.algorithm = p.raw;
+      break;
+    case CredField::Cnonce: c.cnonce = p.raw; break;
+    case CredField::Opaque: c.opaque = p.raw; break;
+    case CredField::Qop:
+      if (!is_token(p.escaped ? p.value() : p.raw)) return CredCheck::QopNotToken;
+      c.qop = p.raw;
+      st.qop_at = p.value_offset;
+      break;
+    case CredField::Nc: {
+      // RFC 2617 §3.2.2: nc-value = 8LHEX.  Kept as sent: it is hashed as text.
+      const std::string_view nc = p.escaped ? std::string_view() : p.raw;
+      if (nc.size() != 8 || !is_hex_string(nc)) return CredCheck::NcNotHex;
+      c.nc = p.raw;
+      break;
+    }
+    case CredField::Userhash: c.userhash = iequal(p.raw, "true"); break;
+    case CredField::Other:
+      for (std::string_view other : st.others)
+        if (iequal(p.name, other)) return CredCheck::Duplicate;
+      st.others.push_back(p.name);
+      break;
+  }
+  return CredCheck::Ok;
+}
+
+// After the last parameter (`end`: where the value ends): the required ones.
+std::optional<ParseError> finish_credentials(const CredentialState& st, std::size_t end,
+                                             const DigestCredentialsView& c) {
+  auto has = [&](CredField f) { return (st.seen & (1u << static_cast<unsigned>(f))) != 0; };
   if (!has(CredField::Username)) return error_at(end, "Digest credentials without username");
   if (!has(CredField::Realm)) return error_at(end, "Digest credentials without realm");
   if (!has(CredField::Nonce)) return error_at(end, "Digest credentials without nonce");
   if (!has(CredField::Uri)) return error_at(end, "Digest credentials without uri");
   if (!has(CredField::Response)) return error_at(end, "Digest credentials without response");
   // RFC 2617 §3.2.2: cnonce and nc MUST be sent when qop is.
+  const std::size_t qop_at = has(CredField::Qop) ? st.qop_at : end;
   if (!c.qop.empty() && !c.cnonce) return error_at(qop_at, "qop without cnonce");
   if (!c.qop.empty() && !has(CredField::Nc)) return error_at(qop_at, "qop without nc");
   return std::nullopt;
+}
+
+// The Digest credentials into views: the checks every caller gets, without
+// copying a value.
+std::optional<ParseError> build_credentials_view(const RawParams& params, std::size_t end, DigestCredentialsView& c) {
+  CredentialState st;
+  for (const RawParam& p : params)
+    if (const CredCheck check = take_credential(p, st, c); check != CredCheck::Ok) return credential_error(check, p);
+  return finish_credentials(st, end, c);
+}
+
+// read_params() (not in list mode) and build_credentials_view() in one
+// pass, storing no parameter: parse_credentials_view() runs it for every
+// Authorization row.  The errors are the same: read_params() reads the
+// whole value before anything is built, so every syntax error comes
+// before any check of build_credentials_view(); the first of those met on
+// the way is kept and given only once the syntax is known good.
+std::optional<ParseError> read_credentials_view(Scanner& s, DigestCredentialsView& c) {
+  CredentialState st;
+  // build_credentials_view()'s first error, and the parameter it is about.
+  CredCheck check = CredCheck::Ok;
+  RawParam failed;
+  if (auto err = scan_params(s, false, [&](const RawParam& param) {
+        if (check == CredCheck::Ok && (check = take_credential(param, st, c)) != CredCheck::Ok) failed = param;
+      }))
+    return err;
+  if (check != CredCheck::Ok) return credential_error(check, failed);
+  return finish_credentials(st, s.pos(), c);
 }
 
 Expected<DigestCredentials> build_credentials(const RawParams& params, std::size_t end) {
@@ -713,7 +781,9 @@ Expected<DigestCredentialsView> parse_credentials_view(std::string_view value) {
   DigestCredentialsView view;
   view.text = value;
   view.scheme = scheme;
-  if (scheme.empty() || !iequal(scheme, "Digest")) {
+  // (A word compare: iequal()'s byte loop cost more than the rest of the
+  // scheme's handling; both are exact ASCII case-insensitive compares.)
+  if (!internal::iequals_letters(scheme, "digest")) {
     // Another scheme, or an error: parse_one gives the verdict and its error.
     auto owned = parse_credentials(value);
     if (!owned) return owned.error();
@@ -722,9 +792,7 @@ Expected<DigestCredentialsView> parse_credentials_view(std::string_view value) {
   if (!s.at_end() && !is_lws(s.peek()) && s.peek() != ',')
     return error_at(s.pos(), "invalid character in authentication scheme");
   view.is_digest = true;
-  RawParams params;
-  if (auto err = read_params(s, false, params)) return *err;
-  if (auto err = build_credentials_view(params, s.pos(), view)) return *err;
+  if (auto err = read_credentials_view(s, view)) return *err;
   return view;
 }
 

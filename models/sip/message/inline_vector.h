@@ -77,6 +77,15 @@ class InlineVector {
     if (!spilled_ && size_ < N) return *::new (static_cast<void*>(slots() + size_++)) T{};
     return grow() = T{};
   }
+  // Appends an element whose every byte the caller is about to write (a
+  // parser filling a view field by field): the inline slot is handed over
+  // as it is, unwritten, where emplace_back() would first clear it.  T is
+  // trivially copyable, so the caller's field stores are what creates it;
+  // a caller that may not finish must pop_back() the element.
+  T& emplace_back_for_overwrite() {
+    if (!spilled_ && size_ < N) return *std::launder(slots() + size_++);
+    return grow();
+  }
   // Appends T{args...} (aggregate initialization) built in the next slot.
   template <typename... Args>
   T& emplace_back(Args&&... args) requires(sizeof...(Args) > 0) {
@@ -106,8 +115,9 @@ class InlineVector {
 
  private:
   // The slow path of an append: moves the inline elements to the heap on
-  // the first overflow and returns the new last element.
-  T& grow() {
+  // the first overflow and returns the new last element.  Out of line, so
+  // that the appends inline to a compare and a store.
+  [[gnu::noinline]] T& grow() {
     if (!spilled_) {
       heap_.assign(slots(), slots() + size_);
       spilled_ = true;

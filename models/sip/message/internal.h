@@ -64,18 +64,32 @@ constexpr std::size_t header_name_slot(uint64_t key) {
   }
   if (n >= HeaderNameHash::kMaxLength) return HeaderId::Other;
   constexpr uint64_t kCase = 0x2020202020202020ull;
+  // The first min(n, 8) bytes, by a mask per length (no variable shift).
+  static constexpr uint64_t kKeep[9] = {0,
+                                        0xFFull,
+                                        0xFFFFull,
+                                        0xFFFFFFull,
+                                        0xFFFFFFFFull,
+                                        0xFFFFFFFFFFull,
+                                        0xFFFFFFFFFFFFull,
+                                        0xFFFFFFFFFFFFFFull,
+                                        ~0ull};
   uint64_t w;
   std::memcpy(&w, name.data(), 8);
-  w |= kCase;
-  if (n < 8) w &= (1ull << (8 * n)) - 1;
+  w = (w | kCase) & kKeep[n < 8 ? n : 8];
   const HeaderId id = t.slot[header_name_slot(header_name_key(w, n, static_cast<unsigned char>(name[n - 1] | 0x20)))];
   const auto k = static_cast<std::size_t>(id);
-  if (id == HeaderId::Other || t.length[k] != n) return HeaderId::Other;
-  // The hash narrows to one candidate: confirm it word by word, the last
-  // word masked to the name's length.
+  // (Other has length 0, and n >= 2 here.)
+  if (t.length[k] != n) return HeaderId::Other;
+  // The hash narrows to one candidate: confirm it word by word.  The first
+  // word is `w`, already folded and, for a name shorter than 8, cut to its
+  // length as the zero-padded lowercase name is.
   const char* lower = t.lower[k].data();
-  std::size_t i = 0;
   uint64_t x, y;
+  std::memcpy(&y, lower, 8);
+  if (w != y) return HeaderId::Other;
+  if (n <= 8) return id;
+  std::size_t i = 8;
   for (; i + 8 <= n; i += 8) {
     std::memcpy(&x, name.data() + i, 8);
     std::memcpy(&y, lower + i, 8);
@@ -86,6 +100,34 @@ constexpr std::size_t header_name_slot(uint64_t key) {
   std::memcpy(&y, lower + i, 8);
   const uint64_t used = (1ull << (8 * (n - i))) - 1;
   return (((x | kCase) ^ y) & used) == 0 ? id : HeaderId::Other;
+}
+
+// Whether `name` equals `lower` ASCII case-insensitively, where `lower` is
+// a literal of 2 to 8 lowercase letters (a parameter name the parser
+// knows): a word compare of the bytes OR 0x20, which is exact because
+// OR-ing 0x20 lands on a lowercase letter only from that letter or its
+// uppercase form.  Two overlapping loads of `name`, never a byte outside it.
+template <std::size_t N>
+[[gnu::always_inline]] inline bool iequals_letters(std::string_view name, const char (&lower_literal)[N]) {
+  constexpr std::size_t n = N - 1;
+  static_assert(n >= 2 && n <= 8, "two overlapping words cover 2 to 8 bytes");
+  const std::string_view lower(lower_literal, n);
+  if (name.size() != n) return false;
+  if constexpr (n >= 4) {
+    uint32_t a, b, x, y;
+    std::memcpy(&a, name.data(), 4);
+    std::memcpy(&b, name.data() + n - 4, 4);
+    std::memcpy(&x, lower.data(), 4);
+    std::memcpy(&y, lower.data() + n - 4, 4);
+    return ((a | 0x20202020u) ^ x) == 0 && ((b | 0x20202020u) ^ y) == 0;
+  } else {
+    uint16_t a, b, x, y;
+    std::memcpy(&a, name.data(), 2);
+    std::memcpy(&b, name.data() + n - 2, 2);
+    std::memcpy(&x, lower.data(), 2);
+    std::memcpy(&y, lower.data() + n - 2, 2);
+    return static_cast<uint16_t>(a | 0x2020u) == x && static_cast<uint16_t>(b | 0x2020u) == y;
+  }
 }
 
 // host (hostname / IPv4address / IPv6reference, §25.1) followed by an
@@ -137,13 +179,18 @@ std::optional<ParseError> parse_cseq_into(std::string_view value, CSeqView* out)
 // error when this fails).  1*DIGIT, leading zeros allowed, not above max.
 inline bool parse_uint_fast(std::string_view value, uint32_t max, uint32_t& out) {
   if (value.empty()) return false;
+  // Nine digits stay below 10^9: no overflow, and as the value only grows
+  // digit by digit, comparing with max once at the end is the same test.
+  // Longer values compare at every digit (before n can overflow).
+  const bool long_value = value.size() > 9;
   uint64_t n = 0;
   for (char c : value) {
     const unsigned d = static_cast<unsigned char>(c) - static_cast<unsigned>('0');
     if (d > 9) return false;
     n = n * 10 + d;
-    if (n > max) return false;
+    if (long_value && n > max) return false;
   }
+  if (n > max) return false;
   out = static_cast<uint32_t>(n);
   return true;
 }
@@ -215,7 +262,7 @@ template <typename Check>
       if (close == std::string_view::npos || !is_ipv6_address(s.substr(j + 1, close - j - 1)))
         return ParseError{value_start, "invalid IPv6 reference in parameter", 400};
       j = close + 1;
-    } else if (name.size() == 8 && iequals(name, "received")) {
+    } else if (iequals_letters(name, "received")) {
       // Via received may hold a bare IPv6address (§20.42), hence ':'.
       j = syntax::span_token_or_colon(s, j);
     } else {
@@ -234,8 +281,8 @@ template <typename Check>
 }
 
 template <typename Check>
-std::optional<ParseError> parse_header_params_with(std::string_view s, std::size_t i, Check&& check,
-                                                   ParamsView* out) {
+[[gnu::always_inline]] inline std::optional<ParseError> parse_header_params_with(std::string_view s, std::size_t i,
+                                                                                 Check&& check, ParamsView* out) {
   const std::size_t n = s.size();
   const std::size_t base = i;  // <= n: callers start inside s
   // The first parameter is read apart so that its place can be recorded

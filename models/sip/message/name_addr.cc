@@ -37,8 +37,16 @@ std::optional<ParseError> parse_name_addr_into(std::string_view text, NameAddrVi
   } else {
     // Either "*(token LWS) <uri>" or a bare addr-spec.  A '<' before any
     // ';' decides; RFC 4475 §3.1.1.6 accepts a token glued to '<'.
-    const std::size_t lt = syntax::find_either(text, i, '<', ';');
-    if (lt != std::string_view::npos && text[lt] == '<') {
+    // (A value starting "<", the usual From / To / Contact, needs no scan.)
+    const bool at_lt = text[i] == '<';
+    const std::size_t lt = at_lt ? i : syntax::find_either(text, i, '<', ';');
+    if (at_lt) {
+      if (out) {
+        out->display_name = text.substr(i, 0);  // (the empty display name the general path gives)
+        out->display_quoted = false;
+      }
+      bracketed = true;
+    } else if (lt != std::string_view::npos && text[lt] == '<') {
       std::string_view names = syntax::trim(text.substr(i, lt - i));
       std::size_t j = 0;
       while (j < names.size()) {

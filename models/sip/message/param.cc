@@ -105,12 +105,32 @@ std::size_t next_param(std::string_view s, bool header_form, std::size_t i, std:
 
 namespace {
 
+// Byte equality of two texts of the same length n, for n <= 16, as two
+// overlapping word compares (no byte outside either text is read); false
+// means "not shown equal" for n > 16, which the caller then compares
+// byte by byte.
+[[gnu::always_inline]] inline bool same_bytes_short(const char* a, const char* b, std::size_t n) {
+  const auto eq = [&](auto word) {
+    decltype(word) x, y, u, v;
+    std::memcpy(&x, a, sizeof x);
+    std::memcpy(&y, b, sizeof y);
+    std::memcpy(&u, a + n - sizeof u, sizeof u);
+    std::memcpy(&v, b + n - sizeof v, sizeof v);
+    return ((x ^ y) | (u ^ v)) == 0;
+  };
+  if (n >= 8) return n <= 16 && eq(uint64_t{});
+  if (n >= 4) return eq(uint32_t{});
+  if (n >= 2) return eq(uint16_t{});
+  return n == 0 || *a == *b;
+}
+
 // Parameter names compare case-insensitively (§7.3.1).
 bool names_equal(std::string_view name, std::string_view wanted) {
   // Names are nearly always written as the caller spells them: an exact
-  // compare settles most matches before the case-folding one.
+  // compare (a word or two, not a memcmp call) settles most matches before
+  // the case-folding one.
   return name.size() == wanted.size() &&
-         (name.empty() || std::memcmp(name.data(), wanted.data(), name.size()) == 0 || iequals(name, wanted));
+         (same_bytes_short(name.data(), wanted.data(), name.size()) || iequals(name, wanted));
 }
 
 // ParamsView::find for header params from text[from] on: the walk of
@@ -181,10 +201,11 @@ bool ParamsView::find(std::string_view wanted, std::optional<std::string_view>& 
   // would continue.
   std::size_t from = 0;
   if (first_name_end != 0 && first_name_end <= text.size() && first_value_end <= text.size() &&
-      first_name_at < first_name_end) {
-    if (names_equal(text.substr(first_name_at, first_name_end - first_name_at), wanted)) {
+      first_name_at < first_name_end && first_value_at <= first_value_end) {
+    // (Views built from the offsets checked just above.)
+    if (names_equal(std::string_view(text.data() + first_name_at, first_name_end - first_name_at), wanted)) {
       if (first_value_at != 0)
-        value = text.substr(first_value_at, first_value_end - first_value_at);
+        value = std::string_view(text.data() + first_value_at, first_value_end - first_value_at);
       else
         value.reset();
       return true;

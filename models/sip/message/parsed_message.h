@@ -73,8 +73,8 @@ class ParsedMessage {
   // ---- typed values (first row's value for single-valued headers) ----
   std::span<const ViaView> vias() const { return vias_.span(); }
   const ViaView* top_via() const { return vias_.empty() ? nullptr : &vias_.front(); }
-  const NameAddrView* from() const { return from_ ? &*from_ : nullptr; }
-  const NameAddrView* to() const { return to_ ? &*to_ : nullptr; }
+  const NameAddrView* from() const { return from_.empty() ? nullptr : from_.data(); }
+  const NameAddrView* to() const { return to_.empty() ? nullptr : to_.data(); }
   std::optional<std::string_view> call_id() const { return call_id_; }
   std::optional<CSeqView> cseq() const { return cseq_; }
   // Contact values in order; contact_star() for "Contact: *".
@@ -119,7 +119,9 @@ class ParsedMessage {
   std::string_view version_;
   InlineVector<HeaderView, 24> headers_;
   InlineVector<ViaView, 4> vias_;
-  std::optional<NameAddrView> from_, to_;
+  // (At most one element each: an InlineVector rather than an optional so
+  // that the parser fills the value in place without clearing it first.)
+  InlineVector<NameAddrView, 1> from_, to_;
   std::optional<std::string_view> call_id_;
   std::optional<CSeqView> cseq_;
   InlineVector<NameAddrView, 2> contacts_;

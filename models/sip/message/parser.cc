@@ -68,6 +68,53 @@ constexpr std::size_t kSlack = 16;
   return lf - 1;
 }
 
+// line_end() for a header row, which also reports the first ':' of the
+// row from the same first block: `colon` is its index when it lies before
+// the line end in that block, npos when the line ends in that block
+// without one, kColonNotInFirstBlock when the line goes on past the block
+// (the caller scans on).  Only meaningful when inner_cr comes back false.
+constexpr std::size_t kColonNotInFirstBlock = npos - 1;
+[[gnu::always_inline]] inline std::size_t row_end(std::string_view s, std::size_t from, bool& bare_lf, bool& inner_cr,
+                                                std::size_t& colon) {
+#if defined(__SSE2__)
+  // from <= s.size(): the block lies within the bytes and the slack.
+  const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + from));
+  const unsigned breaks = static_cast<unsigned>(
+      _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\r')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\n')))));
+  const unsigned colons = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(':'))));
+  if (breaks == 0) {
+    // No CR or LF in the block: the line (if it ends) ends after it, and
+    // line_end() from there finds the same end (its bare-CR check looks
+    // back at most to a CR of the block, and there is none).
+    colon = colons != 0 ? from + static_cast<std::size_t>(__builtin_ctz(colons)) : kColonNotInFirstBlock;
+    return line_end(s, from + 16, bare_lf, inner_cr);
+  }
+  // (The slack past the bytes is zeros: a break found is inside the bytes.)
+  const std::size_t first = from + static_cast<std::size_t>(__builtin_ctz(breaks));
+  const unsigned before = colons & ((breaks & (0u - breaks)) - 1);
+  colon = before != 0 ? from + static_cast<std::size_t>(__builtin_ctz(before)) : npos;
+  inner_cr = false;
+  if (s[first] == '\n') {
+    bare_lf = true;
+    return first;
+  }
+  // s.data()[first + 1] is a slack zero when first + 1 == s.size().
+  if (s.data()[first + 1] == '\n') return first;
+  inner_cr = true;
+  const void* p = std::memchr(s.data() + first, '\n', s.size() - first);
+  if (p == nullptr) return npos;
+  const std::size_t lf = static_cast<std::size_t>(static_cast<const char*>(p) - s.data());
+  if (lf == from || s[lf - 1] != '\r') {
+    bare_lf = true;
+    return lf;
+  }
+  return lf - 1;
+#else
+  colon = kColonNotInFirstBlock;
+  return line_end(s, from, bare_lf, inner_cr);
+#endif
+}
+
 // SIP-Version = "SIP" "/" 1*DIGIT "." 1*DIGIT, "SIP" case-insensitive (§7.1).
 std::optional<ParseError> check_version(std::string_view v, std::size_t offset) {
   if (v == "SIP/2.0") return std::nullopt;  // what nearly every message carries
@@ -117,10 +164,13 @@ std::optional<ParseError> lift(const Expected<T>& r) {
 
 // A number header (Max-Forwards, Content-Length, Expires ...): the first
 // row's value is kept; parse_uint() gives the error text when it fails.
-std::optional<ParseError> uint_into(std::string_view value, uint32_t max, std::optional<uint32_t>& out) {
+// `row`, when given, gets this row's value.
+std::optional<ParseError> uint_into(std::string_view value, uint32_t max, std::optional<uint32_t>& out,
+                                    uint32_t* row = nullptr) {
   uint32_t n;
   if (!internal::parse_uint_fast(value, max, n)) return parse_uint(value, max).error();
   if (!out) out = n;  // single-valued headers: the first row counts
+  if (row) *row = n;
   return std::nullopt;
 }
 
@@ -132,7 +182,8 @@ class ParsedMessageBuilder {
  public:
   explicit ParsedMessageBuilder(ParsedMessage& m) : m_(m) {}
 
-  // Copies the bytes into the message's buffer and clears every field.
+  // Copies the bytes into the message's buffer and clears every field
+  // (but the Request-URI, which the start line's parse sets either way).
   // Returns the copy, which every view points into.  Buffer layout: the
   // bytes, kSlack zero bytes (the padded scans read 16-byte blocks and
   // header_id_padded 8-byte words past the end), then as many bytes again
@@ -146,14 +197,13 @@ class ParsedMessageBuilder {
     fold_at_ = bytes.size() + kSlack;
     m_.is_request_ = true;
     m_.method_ = {};
-    m_.request_uri_ = UriView{};
     m_.status_code_ = 0;
     m_.reason_ = {};
     m_.version_ = {};
     m_.headers_.clear();
     m_.vias_.clear();
-    m_.from_.reset();
-    m_.to_.reset();
+    m_.from_.clear();
+    m_.to_.clear();
     m_.call_id_.reset();
     m_.cseq_.reset();
     m_.contacts_.clear();
@@ -176,8 +226,9 @@ class ParsedMessageBuilder {
   char* fold_space() { return m_.buffer_.get() + fold_at_; }
   void used_fold_space(std::size_t n) { fold_at_ += n; }
 
-  std::optional<ParseError> request_line(std::string_view line, std::size_t base) {
-    std::size_t sp1 = syntax::find_byte(line, 0, ' ');
+  // `sp1`: the first SP of the line (npos when none), which the caller
+  // looked for already.
+  std::optional<ParseError> request_line(std::string_view line, std::size_t base, std::size_t sp1) {
     std::string_view method = line.substr(0, sp1);
     if (!syntax::all_token(method)) return err(base, "malformed request method");
     if (sp1 == npos) return err(base + line.size(), "request line has no Request-URI");
@@ -189,11 +240,18 @@ class ParsedMessageBuilder {
     // each, no LWS inside the URI, nothing after the version (RFC 4475
     // §3.1.2.8-10).
     if (uri_text.empty()) return err(base + sp1 + 1, "more than one SP between request line elements");
-    if (const std::size_t ws = syntax::find_either(version, 0, ' ', '\t'); ws != npos)
-      return err(base + sp2 + 1 + ws, "extra whitespace in request line");
-    if (version.empty()) return err(base + sp2 + 1, "missing SIP version");
+    // "SIP/2.0", what nearly every request carries, passes the three
+    // version checks below (no blank, not empty, supported): they run in
+    // the same order for anything else.
+    const bool plain_version = version == "SIP/2.0";
+    if (!plain_version) {
+      if (const std::size_t ws = syntax::find_either(version, 0, ' ', '\t'); ws != npos)
+        return err(base + sp2 + 1 + ws, "extra whitespace in request line");
+      if (version.empty()) return err(base + sp2 + 1, "missing SIP version");
+    }
     if (uri_text.front() == '<') return err(base + sp1 + 1, "Request-URI must not be enclosed in <>");
-    if (auto e = check_version(version, base + sp2 + 1)) return e;
+    if (!plain_version)
+      if (auto e = check_version(version, base + sp2 + 1)) return e;
     if (auto e = internal::parse_uri_into(uri_text, &m_.request_uri_))
       return err(base + sp1 + 1 + e->offset, "Request-URI: " + e->reason);
     // §19.1.1 table: the headers component is not allowed in a Request-URI.
@@ -205,8 +263,8 @@ class ParsedMessageBuilder {
     return std::nullopt;
   }
 
-  std::optional<ParseError> status_line(std::string_view line, std::size_t base) {
-    std::size_t sp1 = line.find(' ');
+  // `sp1` as for request_line().
+  std::optional<ParseError> status_line(std::string_view line, std::size_t base, std::size_t sp1) {
     if (sp1 == npos) return err(base + line.size(), "status line has no status code");
     std::string_view version = line.substr(0, sp1);
     if (auto e = check_version(version, base)) return e;
@@ -223,6 +281,7 @@ class ParsedMessageBuilder {
       if ((c < 0x20 && c != '\t') || c == 0x7F) return err(base + j + 1 + k, "control character in reason phrase");
     }
     m_.is_request_ = false;
+    m_.request_uri_ = UriView{};  // (a request's is set by parse_uri_into, which clears it first)
     m_.status_code_ = code;
     m_.reason_ = reason;
     m_.version_ = version;
@@ -234,10 +293,24 @@ class ParsedMessageBuilder {
   [[gnu::always_inline]] std::optional<ParseError> header(HeaderId id, std::string_view value) {
     switch (id) {
       case HeaderId::Via:
+        // Nearly every row holds one via-parm: it is parsed whole first.
+        // A value that parses whole holds no comma that splits the list (a
+        // via-parm can hold one only inside a quoted-string, which the
+        // split skips as well), so it is the one element the split below
+        // would give (the value is trimmed already).  Anything else is
+        // parsed again element by element, which gives the verdict and the
+        // exact error.
+        // (parse_via_into writes every field when it succeeds; a failed
+        // element is taken off again.)
+        if (!internal::parse_via_into(value, &m_.vias_.emplace_back_for_overwrite())) return std::nullopt;
+        m_.vias_.pop_back();
         return internal::for_each_list_item(value, [&](std::string_view item) -> std::optional<ParseError> {
           std::size_t off = static_cast<std::size_t>(item.data() - value.data());
           if (item.empty()) return err(off, "empty Via value");
-          if (auto e = internal::parse_via_into(item, &m_.vias_.emplace_back())) return err(off + e->offset, e->reason);
+          if (auto e = internal::parse_via_into(item, &m_.vias_.emplace_back_for_overwrite())) {
+            m_.vias_.pop_back();
+            return err(off + e->offset, e->reason);
+          }
           return std::nullopt;
         });
       case HeaderId::From:
@@ -245,9 +318,10 @@ class ParsedMessageBuilder {
         // Single-valued: the first row is kept, parsed straight into place;
         // a later row is only checked.
         auto& slot = id == HeaderId::From ? m_.from_ : m_.to_;
-        if (slot) return internal::parse_name_addr_into(value, nullptr);
-        if (auto e = internal::parse_name_addr_into(value, &slot.emplace())) {
-          slot.reset();
+        if (!slot.empty()) return internal::parse_name_addr_into(value, nullptr);
+        // (parse_name_addr_into writes every field when it succeeds.)
+        if (auto e = internal::parse_name_addr_into(value, &slot.emplace_back_for_overwrite())) {
+          slot.clear();
           return e;
         }
         return std::nullopt;
@@ -276,7 +350,7 @@ class ParsedMessageBuilder {
       case HeaderId::MaxForwards:
         return uint_into(value, 255, m_.max_forwards_);
       case HeaderId::ContentLength:
-        return uint_into(value, 0xFFFFFFFFu, m_.content_length_);
+        return uint_into(value, 0xFFFFFFFFu, m_.content_length_, &length_row_);
       case HeaderId::Expires:
         return uint_into(value, 0xFFFFFFFFu, m_.expires_);
       case HeaderId::MinExpires:
@@ -325,15 +399,30 @@ class ParsedMessageBuilder {
     m_.headers_.emplace_back(id, name, value);
   }
   const ParsedMessage& message() const { return m_; }
+  // The value of the last Content-Length row header() checked.
+  uint32_t length_row() const { return length_row_; }
   void set_body(std::string_view body) { m_.body_ = body; }
 
  private:
   template <typename List>
   std::optional<ParseError> name_addrs(std::string_view value, bool require_brackets, List& out) {
+    // One value per row, nearly always: parsed whole first, as Via rows
+    // are (a name-addr that parses whole holds a comma only inside a
+    // quoted-string or inside <>, where the split does not cut either: a
+    // bare addr-spec with a comma is refused, §20).
+    // (parse_name_addr_into writes every field when it succeeds; a failed
+    // element is taken off again.)
+    if (!internal::parse_name_addr_into(value, &out.emplace_back_for_overwrite()) &&
+        (!require_brackets || out.back().angle_brackets))
+      return std::nullopt;
+    out.pop_back();
     return internal::for_each_list_item(value, [&](std::string_view item) -> std::optional<ParseError> {
       std::size_t off = static_cast<std::size_t>(item.data() - value.data());
       if (item.empty()) return err(off, "empty list element");
-      if (auto e = internal::parse_name_addr_into(item, &out.emplace_back())) return err(off + e->offset, e->reason);
+      if (auto e = internal::parse_name_addr_into(item, &out.emplace_back_for_overwrite())) {
+        out.pop_back();
+        return err(off + e->offset, e->reason);
+      }
       // route-param = name-addr *( SEMI rr-param ): brackets are required.
       if (require_brackets && !out.back().angle_brackets) return err(off, "route value must be a name-addr in <>");
       return std::nullopt;
@@ -342,6 +431,7 @@ class ParsedMessageBuilder {
 
   ParsedMessage& m_;
   std::size_t fold_at_ = 0;
+  uint32_t length_row_ = 0;
 };
 
 std::optional<ParseError> parse_message_into(std::string_view input, ParsedMessage& out, Framing framing) {
@@ -358,8 +448,17 @@ std::optional<ParseError> parse_message_into(std::string_view input, ParsedMessa
   std::string_view first = bytes.substr(pos, end - pos);
   std::size_t first_space = syntax::find_byte(first, 0, ' ');
   std::string_view first_word = first.substr(0, first_space);
-  bool is_response = first_word.size() >= 4 && iequals(first_word.substr(0, 4), "SIP/");
-  if (auto e = is_response ? b.status_line(first, pos) : b.request_line(first, pos)) return *e;
+  // "SIP/" in any case: the letters OR 0x20 (exact for letters), the "/"
+  // as it is.
+  bool is_response = false;
+  if (first_word.size() >= 4) {
+    uint32_t w, sip;
+    std::memcpy(&w, first_word.data(), 4);
+    std::memcpy(&sip, "sip/", 4);
+    is_response = (w | 0x00202020u) == sip;
+  }
+  if (auto e = is_response ? b.status_line(first, pos, first_space) : b.request_line(first, pos, first_space))
+    return *e;
   pos = end + 2;
 
   std::size_t cseq_value_offset = 0;
@@ -371,7 +470,8 @@ std::optional<ParseError> parse_message_into(std::string_view input, ParsedMessa
   InlineVector<Segment, 4> segments;  // of the current row when it is folded
   bool conflicting = false;
   while (true) {
-    end = line_end(bytes, pos, bare_lf, inner_cr);
+    std::size_t colon_hint;
+    end = row_end(bytes, pos, bare_lf, inner_cr, colon_hint);
     if (end == npos) return err(bytes.size(), "header section not terminated by an empty line");
     if (bare_lf) return err(end, "bare LF in header section");
     if (end == pos) {
@@ -392,11 +492,16 @@ std::optional<ParseError> parse_message_into(std::string_view input, ParsedMessa
     std::size_t i = pos;
     std::string_view name;
     if (!inner_cr) {
-      // Names are short: the ':' is nearly always in the first block.
-      const std::size_t colon = find_either_padded(bytes.data(), pos, end, ':', ':');
+      // Names are short: the ':' is nearly always in the first block,
+      // which row_end() looked at.
+      const std::size_t colon = colon_hint != kColonNotInFirstBlock
+                                    ? colon_hint
+                                    : find_either_padded(bytes.data(), pos + 16, end, ':', ':');
       if (colon != npos) {
         std::size_t name_end = colon;
-        while (name_end > pos && syntax::is_ws(bytes[name_end - 1])) --name_end;
+        // (syntax::maybe_ws: one compare settles a name byte.)
+        while (name_end > pos && syntax::maybe_ws(bytes[name_end - 1]) && syntax::is_ws(bytes[name_end - 1]))
+          --name_end;
         name = std::string_view(bytes.data() + pos, name_end - pos);
         id = internal::header_id_hashed(name);
         looked_up = true;
@@ -415,10 +520,17 @@ std::optional<ParseError> parse_message_into(std::string_view input, ParsedMessa
     }
     // The value without the SWS after ':' and the whitespace before CRLF
     // (bytes[end] is CR, so neither scan leaves the line).
+    // (syntax::maybe_ws: one compare passes a value byte; and ": " before
+    // the value is what nearly every row holds.)
     std::size_t value_start = i + 1;
-    while (value_start < end && syntax::is_ws(bytes[value_start])) ++value_start;
+    if (bytes[value_start] == ' ' && !syntax::maybe_ws(bytes[value_start + 1])) {
+      ++value_start;
+    } else {
+      while (value_start < end && syntax::is_ws(bytes[value_start])) ++value_start;
+    }
     std::size_t value_end = end;
-    while (value_end > value_start && syntax::is_ws(bytes[value_end - 1])) --value_end;
+    while (value_end > value_start && syntax::maybe_ws(bytes[value_end - 1]) && syntax::is_ws(bytes[value_end - 1]))
+      --value_end;
     std::string_view value(bytes.data() + value_start, value_end - value_start);
     std::size_t piece_offset = value_start;
     pos = end + 2;
@@ -426,7 +538,8 @@ std::optional<ParseError> parse_message_into(std::string_view input, ParsedMessa
     // value; CRLF plus the surrounding whitespace becomes one SP.  The
     // unfolded value is written to the buffer's second half; `segments`
     // maps its offsets back to the wire for error reports.
-    const bool is_folded = pos < bytes.size() && syntax::is_ws(bytes[pos]);
+    // (bytes.data()[pos] is a slack zero when pos == bytes.size().)
+    const bool is_folded = syntax::is_ws(bytes.data()[pos]);
     if (is_folded) {
       segments.clear();
       char* folded = b.fold_space();
@@ -469,8 +582,7 @@ std::optional<ParseError> parse_message_into(std::string_view input, ParsedMessa
       cseq_value_offset = piece_offset;
       ++cseq_rows;
     } else if (id == HeaderId::ContentLength) {
-      uint32_t v = 0;
-      internal::parse_uint_fast(value, 0xFFFFFFFFu, v);  // checked by header() above
+      const uint32_t v = b.length_row();  // parsed by header() above
       if (length && *length != v) conflicting = true;
       length = v;
     }

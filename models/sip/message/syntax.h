@@ -68,13 +68,17 @@ inline int hex_value(char c) {
 }
 inline char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
+// SP and HT are below 0x21: one compare passes any other visible byte,
+// which is what the scans below nearly always meet (the second test only
+// runs on control bytes and SP).
+inline bool maybe_ws(char c) { return static_cast<unsigned char>(c) <= ' '; }
 inline std::string_view trim(std::string_view s) {
-  while (!s.empty() && is_ws(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_ws(s.back())) s.remove_suffix(1);
+  while (!s.empty() && maybe_ws(s.front()) && is_ws(s.front())) s.remove_prefix(1);
+  while (!s.empty() && maybe_ws(s.back()) && is_ws(s.back())) s.remove_suffix(1);
   return s;
 }
 inline std::size_t skip_ws(std::string_view s, std::size_t i) {
-  while (i < s.size() && is_ws(s[i])) ++i;
+  while (i < s.size() && maybe_ws(s[i]) && is_ws(s[i])) ++i;
   return i;
 }
 #if defined(__SSE2__)
@@ -125,9 +129,12 @@ inline std::size_t find_either(std::string_view s, std::size_t from, char a, cha
 // token is mostly shorter than the block setup pays for.)
 #if defined(__SSE2__)
 namespace simd {
+// lo <= v <= hi (lo, hi in 0x00..0x7F) as one add and one signed compare:
+// v - lo + 128 (mod 256) lies in [-128, -128 + hi - lo] exactly then, for
+// any byte (>= 0x80 included, which no range here holds).
 inline __m128i in_range(__m128i v, char lo, char hi) {
-  return _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(static_cast<char>(lo - 1))),
-                       _mm_cmplt_epi8(v, _mm_set1_epi8(static_cast<char>(hi + 1))));
+  return _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8(static_cast<char>(128 - lo))),
+                        _mm_set1_epi8(static_cast<char>(-128 + (hi - lo + 1))));
 }
 inline __m128i eq(__m128i v, char c) { return _mm_cmpeq_epi8(v, _mm_set1_epi8(c)); }
 // alphanum: letters folded to lowercase with |0x20 (only A-Z and a-z land

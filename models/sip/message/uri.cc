@@ -20,20 +20,30 @@ using syntax::is;
 
 ParseError err(std::size_t offset, std::string reason) { return ParseError{offset, std::move(reason), 400}; }
 
+// IPv4address = 1*3DIGIT "." 1*3DIGIT "." 1*3DIGIT "." 1*3DIGIT (§25.1),
+// each part at most 255 (leading zeros allowed).  Unrolled per part: Via
+// received and maddr values come through here on every row.
 bool is_ipv4(std::string_view s) {
-  int parts = 0;
-  std::size_t i = 0;
-  while (true) {
-    std::size_t start = i;
-    unsigned value = 0;
-    while (i < s.size() && syntax::is_digit(s[i])) value = value * 10 + static_cast<unsigned>(s[i++] - '0');
-    std::size_t digits = i - start;
-    if (digits == 0 || digits > 3 || value > 255) return false;
-    ++parts;
-    if (i == s.size()) return parts == 4;
-    if (s[i] != '.' || parts == 4) return false;
-    ++i;
+  const char* p = s.data();
+  const char* const end = p + s.size();
+  const auto digit = [](char c) { return static_cast<unsigned>(static_cast<unsigned char>(c) - '0'); };
+  for (int part = 0; part < 4; ++part) {
+    if (p == end || digit(*p) > 9) return false;
+    unsigned value = digit(*p++);
+    if (p != end && digit(*p) <= 9) {
+      value = value * 10 + digit(*p++);
+      if (p != end && digit(*p) <= 9) {
+        value = value * 10 + digit(*p++);
+        if (value > 255) return false;
+      }
+    }
+    // A fourth digit is neither "." nor the end: rejected below.
+    if (part < 3) {
+      if (p == end || *p != '.') return false;
+      ++p;
+    }
   }
+  return p == end;
 }
 
 bool is_ipv6(std::string_view s) {
@@ -137,6 +147,46 @@ HostChunk classify_chunk(const char* p, unsigned keep) {
   }
   return hostname_masks_ok(allowed, dot, dash, s.size(), s.data());
 }
+
+// The run of hostname bytes (alphanum / "-" / ".") in s from `from` on,
+// classified 16 bytes per step and only up to the block where the run
+// ends: its length, and its "." and "-" bytes as masks (bit k: s[from + k];
+// bits past the run are unspecified).  False when the run is longer than
+// 63 bytes (the masks hold 64).  Needs s.size() >= 16 and from <= s.size():
+// a block that would cross the end of s is read as its last 16 bytes and
+// shifted, so nothing outside s is read, and the end of s ends the run.
+struct HostRun {
+  std::size_t length;
+  uint64_t dot, dash;
+};
+[[gnu::always_inline]] inline bool host_run(std::string_view s, std::size_t from, HostRun& r) {
+  const std::size_t n = s.size();
+  uint64_t dot = 0, dash = 0;
+  for (std::size_t i = 0; i < 64; i += 16) {
+    std::size_t at = from + i;
+    unsigned skip = 0;  // bytes of the block before from + i
+    if (at + 16 > n) {
+      skip = static_cast<unsigned>(at + 16 - n);  // <= 16 as from + i <= n
+      at = n - 16;
+    }
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + at));
+    const __m128i d = _mm_cmpeq_epi8(v, _mm_set1_epi8('.')), h = _mm_cmpeq_epi8(v, _mm_set1_epi8('-'));
+    const unsigned allowed =
+        static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(syntax::simd::alphanum(v), _mm_or_si128(d, h)))) >> skip;
+    dot |= static_cast<uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(d)) >> skip) << i;
+    dash |= static_cast<uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(h)) >> skip) << i;
+    // The top `skip` bits lie past the end of s: not allowed, so they end
+    // the run there.
+    const unsigned stop = ~allowed & 0xFFFFu;
+    if (stop != 0) {
+      r.length = i + static_cast<std::size_t>(__builtin_ctz(stop));  // <= 63
+      r.dot = dot;
+      r.dash = dash;
+      return true;
+    }
+  }
+  return false;
+}
 #endif
 
 [[gnu::always_inline]] inline bool is_hostname(std::string_view s) {
@@ -191,7 +241,7 @@ std::string escape_with(std::string_view raw, uint16_t allowed) {
   return out;
 }
 
-bool valid_component(std::string_view s, uint16_t allowed) {
+[[gnu::always_inline]] inline bool valid_component(std::string_view s, uint16_t allowed) {
   // unreserved / allowed-extra in one table lookup per byte; '%' must
   // start an escape, which escapes_ok() checks only when one was seen.
   const uint16_t mask = syntax::kAlphaNum | syntax::kMark | allowed;
@@ -257,58 +307,44 @@ bool port_value(std::string_view port, uint16_t& out) {
 }
 
 #if defined(__SSE2__)
-// The common case of what follows the userinfo, "hostname[:port][;...]" of
-// 16 to 64 bytes, in one SSE2 pass: the same 16-byte blocks give the ';' /
-// '?' that end the hostport, the ':' before the port and the hostname
-// classes (see is_hostname_simd), where the general path scans the text
-// three times and classifies the host a fourth.  Returns false, having
-// decided nothing, for anything else (an IPv4 or IPv6 host, a toplabel
-// starting with a digit, any error): the general path then gives the
-// verdict and the exact error.  On true, hp holds a Name host and hp_end
-// the index of the ';' or '?' (npos when none).
-bool hostport_name_fast(std::string_view rest, internal::HostPort& hp, std::size_t& hp_end) {
+// The common case of what follows the userinfo, "hostname[:port]" then a
+// ';', '?' or the end, for texts of 16 bytes or more: one SSE2 pass over
+// the hostname (host_run, stopping at the block where it ends) and the
+// port's digits, where the general path scans the text three times and
+// classifies the host a fourth.  Returns false, having decided nothing,
+// for anything else (an IPv4 or IPv6 host, a toplabel starting with a
+// digit, any error): the general path then gives the verdict and the exact
+// error.  On true, hp holds a Name host and hp_end the index of the ';' or
+// '?' (npos when none).
+[[gnu::always_inline]] inline bool hostport_name_fast(std::string_view rest, internal::HostPort& hp,
+                                                      std::size_t& hp_end) {
   const std::size_t n = rest.size();
-  if (n < 16 || n > 64 || rest[0] == '[') return false;
-  uint64_t stop = 0, colon = 0, allowed = 0, dot = 0, dash = 0;
-  const auto add = [&](const char* p, unsigned keep, std::size_t at) {
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    const __m128i lower = _mm_or_si128(v, _mm_set1_epi8(0x20));
-    const __m128i alnum = _mm_or_si128(
-        _mm_and_si128(_mm_cmpgt_epi8(lower, _mm_set1_epi8('a' - 1)), _mm_cmplt_epi8(lower, _mm_set1_epi8('z' + 1))),
-        _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)), _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1))));
-    const __m128i d = _mm_cmpeq_epi8(v, _mm_set1_epi8('.')), h = _mm_cmpeq_epi8(v, _mm_set1_epi8('-'));
-    const unsigned drop = 16 - keep;
-    const auto bits = [&](__m128i m) {
-      return static_cast<uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(m)) >> drop) << at;
-    };
-    stop |= bits(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(';')), _mm_cmpeq_epi8(v, _mm_set1_epi8('?'))));
-    colon |= bits(_mm_cmpeq_epi8(v, _mm_set1_epi8(':')));
-    allowed |= bits(_mm_or_si128(alnum, _mm_or_si128(d, h)));
-    dot |= bits(d);
-    dash |= bits(h);
-  };
-  std::size_t i = 0;
-  for (; i + 16 <= n; i += 16) add(rest.data() + i, 16, i);
-  if (i < n) add(rest.data() + n - 16, static_cast<unsigned>(n - i), i);
-  const std::size_t end = stop != 0 ? static_cast<std::size_t>(__builtin_ctzll(stop)) : n;
-  const uint64_t before_end = end >= 64 ? ~0ull : (1ull << end) - 1;
-  const uint64_t port_colon = colon & before_end;
-  const std::size_t host_len = port_colon != 0 ? static_cast<std::size_t>(__builtin_ctzll(port_colon)) : end;
-  // is_hostname(): one trailing "." allowed, then the label rules.
+  if (n < 16) return false;  // ('[' of an IPv6 reference is no host byte: an empty run)
+  HostRun run;
+  if (!host_run(rest, 0, run)) return false;
+  const std::size_t host_len = run.length;
+  // is_hostname(): one trailing "." allowed, then the label rules; a
+  // toplabel starting with a letter is never an IPv4 address (all digits
+  // and dots), which the general path tries first.
   const std::size_t hn = host_len != 0 && rest[host_len - 1] == '.' ? host_len - 1 : host_len;
-  if (hn == 0) return false;
-  // hostname_masks_ok: a toplabel starting with a letter is never an IPv4
-  // address (all digits and dots), which the general path tries first.
-  if (!hostname_masks_ok(allowed, dot, dash, hn, rest.data())) return false;
+  if (hn == 0 || !hostname_masks_ok(~0ull, run.dot, run.dash, hn, rest.data())) return false;
+  // The run ended at a byte that is no host byte: the ':' before a port
+  // (whose digits must run to the ';' / '?' / end, as port_value() of the
+  // general path's text up to there requires), or the ';' / '?' itself.
+  std::size_t end = host_len;
   hp.port.reset();
-  if (host_len < end) {
+  if (end < n && rest[end] == ':') {
+    std::size_t p = end + 1;
+    while (p < n && syntax::is_digit(rest[p])) ++p;
     uint16_t port;
-    if (!port_value(rest.substr(host_len + 1, end - host_len - 1), port)) return false;
+    if (!port_value(rest.substr(end + 1, p - end - 1), port)) return false;
     hp.port = port;
+    end = p;
   }
+  if (end < n && rest[end] != ';' && rest[end] != '?') return false;
   hp.host = rest.substr(0, host_len);
   hp.kind = HostKind::Name;
-  hp_end = stop != 0 ? end : std::string_view::npos;
+  hp_end = end < n ? end : std::string_view::npos;
   return true;
 }
 #endif
@@ -408,30 +444,12 @@ namespace internal {
 
 std::size_t hostname_run(std::string_view s, std::size_t from) {
 #if defined(__SSE2__)
-  const std::size_t n = s.size();
-  if (n < 16 || from >= n) return std::string_view::npos;
-  const std::size_t window = n - from < 64 ? n - from : 64;
-  uint64_t allowed = 0, dot = 0, dash = 0;
-  // Blocks of s from `from` on; the last one read as the final 16 bytes
-  // of s (or of the window) so that nothing outside s is read.
-  const uint64_t in_window = window >= 64 ? ~0ull : (1ull << window) - 1;
-  uint64_t outside = 0;
-  // Up to the block where the run of host bytes ends.
-  for (std::size_t i = 0; i < window && outside == 0; i += 16) {
-    const std::size_t at = from + i + 16 <= n ? from + i : n - 16;
-    const HostChunk c = classify_chunk(s.data() + at, 16);
-    const std::size_t skip = from + i - at;  // bytes of this block before from + i
-    allowed |= (c.allowed >> skip) << i;
-    dot |= (c.dot >> skip) << i;
-    dash |= (c.dash >> skip) << i;
-    const uint64_t seen = i + 16 >= 64 ? ~0ull : (1ull << (i + 16)) - 1;
-    outside = ~allowed & in_window & seen;
-  }
-  if (outside == 0) return std::string_view::npos;  // the run may go on past the window
-  const std::size_t run = static_cast<std::size_t>(__builtin_ctzll(outside));
-  const std::size_t hn = run != 0 && s[from + run - 1] == '.' ? run - 1 : run;
-  if (hn == 0 || !hostname_masks_ok(allowed, dot, dash, hn, s.data() + from)) return std::string_view::npos;
-  return from + run;
+  if (s.size() < 16 || from >= s.size()) return std::string_view::npos;
+  HostRun run;
+  if (!host_run(s, from, run)) return std::string_view::npos;
+  const std::size_t hn = run.length != 0 && s[from + run.length - 1] == '.' ? run.length - 1 : run.length;
+  if (hn == 0 || !hostname_masks_ok(~0ull, run.dot, run.dash, hn, s.data() + from)) return std::string_view::npos;
+  return from + run.length;
 #else
   (void)s;
   (void)from;

@@ -54,6 +54,29 @@ TEST(InlineVector, EmplaceBackWithValuesBuildsThemInBothModes) {
   EXPECT_EQ(v[4].b, 40);
 }
 
+TEST(InlineVector, EmplaceForOverwriteKeepsWhatTheCallerWritesInBothModes) {
+  InlineVector<Pair, 2> v;
+  for (int i = 0; i < 5; ++i) {
+    Pair& p = v.emplace_back_for_overwrite();
+    p.a = 10 * i;
+    p.b = -i;
+  }
+  ASSERT_EQ(v.size(), 5u);
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_EQ(v[static_cast<std::size_t>(i)].a, 10 * i);
+    EXPECT_EQ(v[static_cast<std::size_t>(i)].b, -i);
+  }
+  // A failed fill is taken off again; the next one takes its place.
+  v.clear();
+  v.emplace_back_for_overwrite() = Pair{1, 1};
+  v.emplace_back_for_overwrite();
+  v.pop_back();
+  v.emplace_back_for_overwrite() = Pair{2, 2};
+  ASSERT_EQ(v.size(), 2u);
+  EXPECT_EQ(v[1].a, 2);
+  EXPECT_EQ(v.back().b, 2);
+}
+
 TEST(InlineVector, ClearAfterASpillReturnsToTheInlineSlots) {
   InlineVector<Pair, 3> v;
   for (int i = 0; i < 6; ++i) v.push_back(Pair{i, 0});
