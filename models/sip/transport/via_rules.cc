@@ -36,12 +36,23 @@ struct ViaFacts {
 };
 
 ViaFacts facts_of(const Via& via) {
-  return ViaFacts{via.host, via.port, via.branch(), via.maddr(), via.received(), via.has_rport(), via.rport()};
+  ViaFacts f;
+  f.host = via.host;
+  f.port = via.port;
+  f.branch = via.branch();
+  f.maddr = via.maddr();
+  f.received = via.received();
+  f.received_named = f.received.has_value();
+  f.has_rport = via.has_rport();
+  f.rport = via.rport();
+  return f;
 }
 
 // One pass over the view's parameters (each accessor of ViaView would scan them again).
 ViaFacts facts_of(const ViaView& via) {
-  ViaFacts f{via.host, via.port, {}, {}, {}, false, {}};
+  ViaFacts f;
+  f.host = via.host;
+  f.port = via.port;
   bool branch_seen = false, maddr_seen = false, received_seen = false;
   via.params.for_each([&](std::string_view name, std::optional<std::string_view> value) {
     if (!branch_seen && iequals(name, "branch")) {
