@@ -127,7 +127,9 @@ TEST(TimerQueue, MatchesAnOrderedSetOverARandomRun) {
         reference.erase(reference.begin());
         ++fired;
       }
-      if (!reference.empty()) EXPECT_GT(reference.begin()->first, at(now_ms));
+      if (!reference.empty()) {
+        EXPECT_GT(reference.begin()->first, at(now_ms));
+      }
     }
     ASSERT_EQ(q.size(), reference.size());
     ASSERT_EQ(q.next(), reference.empty() ? std::nullopt : std::optional<Instant>(reference.begin()->first));
