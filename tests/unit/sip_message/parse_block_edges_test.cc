@@ -7,17 +7,12 @@
 #include <string>
 
 #include "models/sip/message/parsed_message.h"
+#include "tests/unit/sip_message/parser_test_references.h"
 
 namespace siplab::sip {
 namespace {
 
-const std::string kStart =
-    "OPTIONS sip:carol@chicago.example.com SIP/2.0\r\n"
-    "Via: SIP/2.0/UDP pc33.atlanta.example.com;branch=z9hG4bKhjhs8ass877\r\n"
-    "From: <sip:alice@atlanta.example.com>;tag=1928301774\r\n"
-    "To: <sip:carol@chicago.example.com>\r\n"
-    "Call-ID: a84b4c76e66710\r\n"
-    "CSeq: 63104 OPTIONS\r\n";
+const std::string& kStart = test::kOptionsHead;
 
 TEST(ParseBlockEdges, RowsOfEveryLengthKeepTheirNamesAndValues) {
   ParsedMessage m;

@@ -24,17 +24,12 @@
 #include "models/sip/message/internal.h"
 #include "models/sip/message/name_addr.h"
 #include "models/sip/message/parsed_message.h"
+#include "tests/unit/sip_message/parser_test_references.h"
 
 namespace siplab::sip {
 namespace {
 
-const std::string kStart =
-    "OPTIONS sip:carol@chicago.example.com SIP/2.0\r\n"
-    "Via: SIP/2.0/UDP pc33.atlanta.example.com;branch=z9hG4bKhjhs8ass877\r\n"
-    "From: <sip:alice@atlanta.example.com>;tag=1928301774\r\n"
-    "To: <sip:carol@chicago.example.com>\r\n"
-    "Call-ID: a84b4c76e66710\r\n"
-    "CSeq: 63104 OPTIONS\r\n";
+const std::string& kStart = test::kOptionsHead;
 
 bool ws(char c) { return c == ' ' || c == '\t'; }
 
@@ -472,20 +467,7 @@ TEST(NumberFastPaths, ParseUintFastAgreesWithParseUintAtEveryLength) {
   EXPECT_GT(above, 30000u);
 }
 
-bool reference_ipv4(std::string_view s) {
-  int parts = 0;
-  std::size_t i = 0;
-  while (true) {
-    const std::size_t start = i;
-    unsigned value = 0;
-    while (i < s.size() && s[i] >= '0' && s[i] <= '9') value = value * 10 + static_cast<unsigned>(s[i++] - '0');
-    if (i == start || i - start > 3 || value > 255) return false;
-    ++parts;
-    if (i == s.size()) return parts == 4;
-    if (s[i] != '.' || parts == 4) return false;
-    ++i;
-  }
-}
+using test::reference_ipv4;
 
 TEST(HostFastPaths, Ipv4CheckAgreesWithTheGrammar) {
   std::mt19937_64 rng(47);

@@ -15,6 +15,7 @@
 #include "models/sip/message/internal.h"
 #include "models/sip/message/syntax.h"
 #include "models/sip/message/uri.h"
+#include "tests/unit/sip_message/parser_test_references.h"
 
 namespace siplab::sip {
 namespace {
@@ -134,20 +135,7 @@ TEST(SyntaxScan, EveryByteValueIsClassifiedLikeTheTable) {
 
 // §25.1 host for a text without ':' or '[': IPv4address or hostname, the
 // grammar written out label by label.
-bool reference_ipv4(std::string_view s) {
-  int parts = 0;
-  std::size_t i = 0;
-  while (true) {
-    std::size_t start = i;
-    unsigned value = 0;
-    while (i < s.size() && s[i] >= '0' && s[i] <= '9') value = value * 10 + static_cast<unsigned>(s[i++] - '0');
-    if (i == start || i - start > 3 || value > 255) return false;
-    ++parts;
-    if (i == s.size()) return parts == 4;
-    if (s[i] != '.' || parts == 4) return false;
-    ++i;
-  }
-}
+using test::reference_ipv4;
 bool reference_hostname(std::string_view s) {
   if (!s.empty() && s.back() == '.') s.remove_suffix(1);
   if (s.empty()) return false;
