@@ -187,7 +187,7 @@ int run_parse(const ParseArgs& args) {
       auto rejection = validate_request(*parsed, options);
       if (rejection) {
         json extra = json::array();
-        for (const Header& h : rejection->extra_headers) extra.push_back({{"name", h.name}, {"value", h.value}});
+        for (const ExtraHeader& h : rejection->extra_headers) extra.push_back({{"name", h.name}, {"value", h.value}});
         out["response"] = {{"code", rejection->status_code}, {"reason", rejection->reason}, {"headers", extra}};
         std::cerr << name << ": " << args.role << " would answer " << rejection->status_code << " "
                   << rejection->reason << "\n";

@@ -91,6 +91,25 @@ std::string uint_text(uint64_t v) {
 
 }  // namespace
 
+Message::Message(const Message& other)
+    : is_request_(other.is_request_),
+      method_(other.method_),
+      request_uri_(other.request_uri_),
+      status_code_(other.status_code_),
+      reason_(other.reason_),
+      version_(other.version_),
+      body_(other.body_) {
+  std::size_t bytes = 0;
+  for (const Header& h : other.headers_) bytes += h.name.size() + h.value.size();
+  reserve_headers(other.headers_.size(), bytes);
+  for (const Header& h : other.headers_) headers_.emplace_back(h.id, text_.store(h.name), text_.store(h.value));
+}
+
+Message& Message::operator=(const Message& other) {
+  if (this != &other) *this = Message(other);
+  return *this;
+}
+
 Message Message::request(std::string_view method, Uri request_uri) {
   Message m;
   m.is_request_ = true;
@@ -137,16 +156,41 @@ void Message::append_start_line(std::string& out) const {
 
 // ---- raw rows ----
 
-void Message::add_header(std::string_view name, std::string_view value) { headers_.emplace_back(name, value); }
+void Message::add_header(std::string_view name, std::string_view value) { add_header(header_id(name), name, value); }
+
+void Message::add_header(HeaderId id, std::string_view name, std::string_view value) {
+  headers_.emplace_back(id, text_.store(name), text_.store(value));
+}
+
+void Message::insert_header(std::size_t index, HeaderId id, std::string_view name, std::string_view value) {
+  headers_.insert(headers_.begin() + static_cast<std::ptrdiff_t>(index), Header(id, text_.store(name), text_.store(value)));
+}
+
+void Message::set_header_value(std::size_t index, std::string_view value) { headers_[index].value = text_.store(value); }
+
+void Message::set_header_joined(std::size_t index, std::initializer_list<std::string_view> value_parts) {
+  headers_[index].value = text_.store(value_parts);
+}
+
+void Message::add_header_joined(HeaderId id, std::string_view name, std::initializer_list<std::string_view> value_parts) {
+  headers_.emplace_back(id, text_.store(name), text_.store(value_parts));
+}
+
+void Message::erase_header(std::size_t index) { headers_.erase(headers_.begin() + static_cast<std::ptrdiff_t>(index)); }
+
+void Message::reserve_headers(std::size_t rows, std::size_t bytes) {
+  headers_.reserve(headers_.size() + rows);
+  text_.reserve(bytes);
+}
 
 void Message::set_header(std::string_view name, std::string_view value) {
   HeaderId id = header_id(name);
   auto first = std::find_if(headers_.begin(), headers_.end(), [&](const Header& h) { return same_header(h, id, name); });
   if (first == headers_.end()) {
-    headers_.emplace_back(name, value);
+    add_header(id, name, value);
     return;
   }
-  first->value.assign(value);
+  first->value = text_.store(value);
   std::size_t keep = static_cast<std::size_t>(first - headers_.begin());
   std::size_t index = 0;
   std::erase_if(headers_, [&](const Header& h) { return index++ != keep && same_header(h, id, name); });
@@ -205,12 +249,10 @@ std::size_t Message::row_count(HeaderId id) const {
   return static_cast<std::size_t>(std::count_if(headers_.begin(), headers_.end(), [&](const Header& h) { return h.id == id; }));
 }
 
-void Message::insert_before_first(HeaderId id, std::string_view name, std::string value) {
+void Message::insert_before_first(HeaderId id, std::string_view name, std::string_view value) {
   auto first = std::find_if(headers_.begin(), headers_.end(), [&](const Header& h) { return h.id == id; });
   if (first == headers_.end() && id == HeaderId::Via) first = headers_.begin();  // Via rows lead
-  Header h(name, value);
-  h.value = std::move(value);
-  headers_.insert(first, std::move(h));
+  insert_header(static_cast<std::size_t>(first - headers_.begin()), id, name, value);
 }
 
 bool Message::pop_first_list_value(HeaderId id) {
@@ -220,7 +262,7 @@ bool Message::pop_first_list_value(HeaderId id) {
   if (comma == std::string_view::npos) {
     headers_.erase(first);
   } else {
-    first->value.assign(syntax::trim(std::string_view(first->value).substr(comma + 1)));
+    first->value = syntax::trim(first->value.substr(comma + 1));  // the rest of the stored text
   }
   return true;
 }
@@ -266,12 +308,12 @@ void Message::set_top_via(const Via& via) {
     return;
   }
   std::size_t comma = first_top_level_comma(first->value);
-  std::string value = via.to_string();
-  if (comma != std::string_view::npos) {
-    value += ", ";
-    value.append(syntax::trim(std::string_view(first->value).substr(comma + 1)));
+  const std::string value = via.to_string();
+  if (comma == std::string_view::npos) {
+    first->value = text_.store(value);
+  } else {
+    first->value = text_.store({value, ", ", syntax::trim(first->value.substr(comma + 1))});
   }
-  first->value = std::move(value);
 }
 
 // ---- From / To / Call-ID / CSeq ----
@@ -297,27 +339,22 @@ std::optional<std::string> tag_of(std::optional<std::string_view> value) {
 // What a From/To row says about its tag.
 enum class RowTag { Unparsable, Absent, Present };
 
-// Reads the row through a view; without a tag yet, appends ";tag=" to the
-// row text, which the grammar allows after both name-addr and addr-spec
-// (header params follow either, §20.20 / §20.39).
-RowTag add_tag_if_absent(Header& row, std::string_view tag, NameAddrView& view) {
-  if (internal::parse_name_addr_into(row.value, &view)) return RowTag::Unparsable;
-  if (view.params.has("tag")) return RowTag::Present;
-  row.value.reserve(row.value.size() + 5 + tag.size());
-  row.value += ";tag=";
-  row.value += tag;
-  return RowTag::Absent;
-}
-
 // Sets the tag of the first `id` row, replacing one it already has.
+// Without a tag yet, ";tag=" is appended to the row text, which the grammar
+// allows after both name-addr and addr-spec (header params follow either,
+// §20.20 / §20.39).
 void set_tag_of(Message& m, HeaderId id, std::string_view tag) {
-  for (Header& h : m.mutable_headers()) {
-    if (h.id != id) continue;
+  const std::vector<Header>& rows = m.headers();
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    if (rows[i].id != id) continue;
     NameAddrView view;
-    if (add_tag_if_absent(h, tag, view) == RowTag::Present) {
+    if (internal::parse_name_addr_into(rows[i].value, &view)) return;  // unparsable: left alone
+    if (!view.params.has("tag")) {
+      m.set_header_joined(i, {rows[i].value, ";tag=", tag});
+    } else {
       NameAddr na = view.to_name_addr();
       na.set_tag(tag);
-      h.value = na.to_string();
+      m.set_header_value(i, na.to_string());
     }
     return;
   }
@@ -582,10 +619,12 @@ Message make_response(const Message& request, int status_code, std::string_view 
     return h.id == HeaderId::Via || h.id == HeaderId::From || h.id == HeaderId::To || h.id == HeaderId::CallId ||
            h.id == HeaderId::CSeq || (status_code == 100 && h.id == HeaderId::Timestamp);  // §8.2.6.1
   };
-  std::vector<Header>& rows = r.mutable_headers();
-  rows.reserve(static_cast<std::size_t>(std::count_if(request.headers().begin(), request.headers().end(), copied)) + 1);
+  std::size_t rows = 1, bytes = 14 + 1 + (to_tag ? 5 + to_tag->size() : 0);  // + Content-Length: 0
+  for (const Header& h : request.headers())
+    if (copied(h)) ++rows, bytes += h.name.size() + h.value.size();
+  r.reserve_headers(rows, bytes);
   // §8.2.6.2: a UAS adds a To tag when the request had none (not on 100),
-  // written as the first To row is copied (one allocation for the row).
+  // written as the first To row is copied.
   bool tag_pending = to_tag && status_code > 100;
   for (const Header& h : request.headers()) {
     if (!copied(h)) continue;
@@ -593,17 +632,13 @@ Message make_response(const Message& request, int status_code, std::string_view 
       tag_pending = false;
       NameAddrView view;
       if (!internal::parse_name_addr_into(h.value, &view) && !view.params.has("tag")) {
-        Header& row = rows.emplace_back();
-        row.id = h.id;
-        row.name = h.name;
-        row.value.reserve(h.value.size() + 5 + to_tag->size());
-        row.value.append(h.value).append(";tag=").append(*to_tag);
+        r.add_header_joined(h.id, h.name, {h.value, ";tag=", *to_tag});
         continue;
       }
     }
-    rows.push_back(h);
+    r.add_header(h.id, h.name, h.value);
   }
-  rows.emplace_back(HeaderId::ContentLength, "Content-Length", "0");
+  r.add_header(HeaderId::ContentLength, "Content-Length", "0");
   return r;
 }
 

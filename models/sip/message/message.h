@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -17,26 +18,28 @@
 #include "models/sip/message/header_names.h"
 #include "models/sip/message/header_values.h"
 #include "models/sip/message/name_addr.h"
+#include "models/sip/message/text_arena.h"
 #include "models/sip/message/uri.h"
 
 namespace siplab::sip {
 
+// One header row: its name as written ("v", "MaX-fOrWaRdS", "X-Foo") and
+// its value, unfolded with the outer whitespace trimmed.  A Message's rows
+// view text the Message owns (see TextArena): they stay valid until the
+// Message is destroyed, whatever is edited or moved meanwhile.
 struct Header {
   HeaderId id = HeaderId::Other;  // derived from name
-  std::string name;               // as written ("v", "MaX-fOrWaRdS", "X-Foo")
-  std::string value;              // unfolded, outer whitespace trimmed
+  std::string_view name;
+  std::string_view value;
 
   Header() = default;
-  Header(std::string_view n, std::string_view v)
-      : id(header_id(n)), name(n), value(v) {}
-  // For callers that already know the id (the parser): no second lookup.
+  Header(std::string_view n, std::string_view v) : id(header_id(n)), name(n), value(v) {}
   Header(HeaderId known_id, std::string_view n, std::string_view v) : id(known_id), name(n), value(v) {}
   friend bool operator==(const Header& a, const Header& b) {
     return a.name == b.name && a.value == b.value;
   }
 };
 
-// Contact header contents (§20.10): either "*" or a list of addresses.
 struct ContactList {
   bool star = false;
   std::vector<NameAddr> contacts;
@@ -46,6 +49,12 @@ struct ContactList {
 class Message {
  public:
   Message() = default;
+  Message(Message&&) noexcept = default;
+  Message& operator=(Message&&) noexcept = default;
+  // A copy stores the live rows' text in one block of its own.
+  Message(const Message& other);
+  Message& operator=(const Message& other);
+
   static Message request(std::string_view method, Uri request_uri);
   static Message response(int status_code, std::string_view reason);
 
@@ -68,8 +77,17 @@ class Message {
 
   // ---- raw header rows ----
   const std::vector<Header>& headers() const { return headers_; }
-  std::vector<Header>& mutable_headers() { return headers_; }
   void add_header(std::string_view name, std::string_view value);
+  void add_header(HeaderId id, std::string_view name, std::string_view value);
+  // Row edits by position (index < headers().size(); insert also at the end).
+  void insert_header(std::size_t index, HeaderId id, std::string_view name, std::string_view value);
+  void set_header_value(std::size_t index, std::string_view value);
+  // The same, with the value given as parts to concatenate.
+  void set_header_joined(std::size_t index, std::initializer_list<std::string_view> value_parts);
+  void add_header_joined(HeaderId id, std::string_view name, std::initializer_list<std::string_view> value_parts);
+  void erase_header(std::size_t index);
+  // Room for `rows` more rows holding `bytes` of text in all.
+  void reserve_headers(std::size_t rows, std::size_t bytes);
   // Replaces every row of that header with one row in the place of the
   // first (or appends).  Known headers match by id, so "v" and "Via" are
   // the same header; unknown ones by case-insensitive name.
@@ -175,7 +193,9 @@ class Message {
   friend bool operator==(const Message&, const Message&) = default;
 
  private:
-  void insert_before_first(HeaderId id, std::string_view name, std::string value);
+  friend class ParsedMessage;  // to_message() copies the parsed rows in one piece
+
+  void insert_before_first(HeaderId id, std::string_view name, std::string_view value);
   bool pop_first_list_value(HeaderId id);
 
   bool is_request_ = true;
@@ -184,6 +204,7 @@ class Message {
   int status_code_ = 0;
   std::string reason_;
   std::string version_ = "SIP/2.0";
+  TextArena text_;  // what headers_ view (declared first: it outlives them)
   std::vector<Header> headers_;
   std::string body_;
 };

@@ -86,9 +86,33 @@ std::optional<std::string_view> ParsedMessage::header(std::string_view name) con
 Message ParsedMessage::to_message() const {
   Message m = is_request_ ? Message::request(method_, request_uri_.to_uri()) : Message::response(status_code_, reason_);
   m.set_version(version_);
-  std::vector<Header>& rows = m.mutable_headers();
-  rows.reserve(headers_.size());
-  for (const HeaderView& h : headers_) rows.emplace_back(h.id, h.name, h.value);
+  // The rows lie in the parse buffer, in order (unfolded values after
+  // them): the span they cover is copied in one piece and the views are
+  // moved onto the copy.
+  const char* lo = nullptr;
+  const char* hi = nullptr;
+  std::size_t bytes = 0;
+  for (const HeaderView& h : headers_) {
+    for (std::string_view part : {h.name, h.value}) {
+      if (part.empty()) continue;
+      if (!lo || part.data() < lo) lo = part.data();
+      if (!hi || part.data() + part.size() > hi) hi = part.data() + part.size();
+    }
+    bytes += h.name.size() + h.value.size();
+  }
+  const char* const buffer = buffer_.get();
+  const bool in_buffer = lo && lo >= buffer && hi <= buffer + capacity_;
+  m.headers_.reserve(headers_.size());
+  if (in_buffer && static_cast<std::size_t>(hi - lo) <= 2 * bytes) {
+    const char* copy = m.text_.store(std::string_view(lo, static_cast<std::size_t>(hi - lo))).data();
+    auto moved = [&](std::string_view part) {
+      return part.empty() ? std::string_view() : std::string_view(copy + (part.data() - lo), part.size());
+    };
+    for (const HeaderView& h : headers_) m.headers_.emplace_back(h.id, moved(h.name), moved(h.value));
+  } else {
+    m.text_.reserve(bytes);
+    for (const HeaderView& h : headers_) m.add_header(h.id, h.name, h.value);
+  }
   m.set_body_raw(std::string(body_));
   return m;
 }

@@ -8,7 +8,7 @@
 namespace siplab::sip {
 namespace {
 
-Rejection reject(int code, std::string reason, std::vector<Header> extra = {}) {
+Rejection reject(int code, std::string reason, std::vector<ExtraHeader> extra = {}) {
   return Rejection{code, std::move(reason), std::move(extra)};
 }
 
@@ -130,7 +130,7 @@ std::optional<Rejection> validate_request(const Message& req, const ValidationOp
   if (cseq->method != req.method())
     return known_method(req.method()) || opt.role == Role::Proxy
                ? reject(400, "CSeq method does not match request method")
-               : reject(501, "Not Implemented", {Header("Allow", join(opt.allowed_methods))});
+               : reject(501, "Not Implemented", {ExtraHeader("Allow", join(opt.allowed_methods))});
   if (auto cl = typed.content_length; cl && *cl != req.body().size())
     return reject(400, "Content-Length does not match the body");
 
@@ -150,7 +150,7 @@ std::optional<Rejection> validate_request(const Message& req, const ValidationOp
     if (auto mf = typed.max_forwards; mf && *mf == 0) return reject(483, "Too Many Hops");
     if (row_count(HeaderId::ProxyRequire) > 0) {
       auto unsupported = unsupported_tags(req.proxy_require(), opt.supported_extensions);
-      if (!unsupported.empty()) return reject(420, "Bad Extension", {Header("Unsupported", join(unsupported))});
+      if (!unsupported.empty()) return reject(420, "Bad Extension", {ExtraHeader("Unsupported", join(unsupported))});
     }
     return std::nullopt;
   }
@@ -162,7 +162,7 @@ std::optional<Rejection> validate_request(const Message& req, const ValidationOp
                  std::find(opt.allowed_methods.begin(), opt.allowed_methods.end(), req.method()) !=
                      opt.allowed_methods.end();
   if (!allowed) {
-    std::vector<Header> allow{Header("Allow", join(opt.allowed_methods))};
+    std::vector<ExtraHeader> allow{ExtraHeader("Allow", join(opt.allowed_methods))};
     if (known_method(req.method())) return reject(405, "Method Not Allowed", std::move(allow));
     return reject(501, "Not Implemented", std::move(allow));
   }
@@ -170,7 +170,7 @@ std::optional<Rejection> validate_request(const Message& req, const ValidationOp
   if (req.method() != "ACK" && req.method() != "CANCEL") {
     if (row_count(HeaderId::Require) > 0) {
       auto unsupported = unsupported_tags(req.require(), opt.supported_extensions);
-      if (!unsupported.empty()) return reject(420, "Bad Extension", {Header("Unsupported", join(unsupported))});
+      if (!unsupported.empty()) return reject(420, "Bad Extension", {ExtraHeader("Unsupported", join(unsupported))});
     }
   }
   if (opt.role == Role::Registrar && req.method() == "REGISTER") {
@@ -189,7 +189,7 @@ std::optional<Rejection> validate_request(const Message& req, const ValidationOp
                                     return type->matches(std::string_view(t).substr(0, slash),
                                                          std::string_view(t).substr(slash + 1));
                                   });
-    if (!ok) return reject(415, "Unsupported Media Type", {Header("Accept", join(opt.accepted_content_types))});
+    if (!ok) return reject(415, "Unsupported Media Type", {ExtraHeader("Accept", join(opt.accepted_content_types))});
   }
   // RFC 4475 §3.3.15: an INVITE whose Accept admits none of the session
   // description types we could answer with → 406 plus Warning 399.
@@ -204,7 +204,7 @@ std::optional<Rejection> validate_request(const Message& req, const ValidationOp
       }
     if (!ranges.empty() && !any) {
       Warning w{399, opt.warn_agent, "Supported types: " + join(opt.accepted_content_types)};
-      return reject(406, "Not Acceptable", {Header("Warning", w.to_string()), Header("Accept", join(opt.accepted_content_types))});
+      return reject(406, "Not Acceptable", {ExtraHeader("Warning", w.to_string()), ExtraHeader("Accept", join(opt.accepted_content_types))});
     }
   }
   return std::nullopt;
@@ -251,7 +251,7 @@ Message make_rejection_response(const Message& request, const Rejection& rejecti
   Message r = make_response(request, rejection.status_code, rejection.reason, to_tag);
   // Keep Content-Length last, after the extra headers.
   r.remove_header(HeaderId::ContentLength);
-  for (const Header& h : rejection.extra_headers) r.mutable_headers().push_back(h);
+  for (const auto& [name, value] : rejection.extra_headers) r.add_header(name, value);
   r.add_header("Content-Length", "0");
   return r;
 }

@@ -31,10 +31,18 @@ struct ValidationOptions {
   std::string warn_agent = "siplab";
 };
 
+// A header a rejection adds to its response, owning its text.
+struct ExtraHeader {
+  std::string name;
+  std::string value;
+  ExtraHeader(std::string_view n, std::string_view v) : name(n), value(v) {}
+  friend bool operator==(const ExtraHeader&, const ExtraHeader&) = default;
+};
+
 struct Rejection {
   int status_code = 400;
   std::string reason;                // reason phrase to send
-  std::vector<Header> extra_headers; // Unsupported, Allow, Accept, Warning ...
+  std::vector<ExtraHeader> extra_headers; // Unsupported, Allow, Accept, Warning ...
   friend bool operator==(const Rejection&, const Rejection&) = default;
 };
 

@@ -124,7 +124,7 @@ bool has_whitespace(std::string_view text) {
 // takes the value, else it is appended.  `row` holds the same text as
 // `via_row`, which `params` and the facts' views look into; the
 // parameters start at `at`.
-std::string stamped_row(const std::string& row, std::string_view via_row, std::size_t at, const ParamsView& params,
+std::string stamped_row(std::string_view row, std::string_view via_row, std::size_t at, const ParamsView& params,
                         const ViaFacts& facts, const ViaStamp& stamp, std::string_view received,
                         std::string_view rport) {
   const std::size_t after = at + params.text.size();
@@ -199,7 +199,7 @@ void stamp_received(Via& via, const Endpoint& source) {
 
 std::optional<StampedTopVia> stamp_top_via(Message& message, const Endpoint& source, Transport transport,
                                            const ParsedMessage* parsed) {
-  std::vector<Header>& rows = message.mutable_headers();
+  const std::vector<Header>& rows = message.headers();
   auto row = std::find_if(rows.begin(), rows.end(), [](const Header& h) { return h.id == HeaderId::Via; });
   if (row == rows.end()) return std::nullopt;
   // The top via-parm and the row it lies in: from the parse on arrival
@@ -235,8 +235,8 @@ std::optional<StampedTopVia> stamp_top_via(Message& message, const Endpoint& sou
   }
   if (stamp.rport) facts.rport = source.port;
   out.response_destination = destination_for(facts, transport);
-  // The facts may view the old row text: the swap comes last.
-  row->value.swap(value);
+  // (The facts may view the old row text: it stays in the message's storage.)
+  message.set_header_value(static_cast<std::size_t>(row - rows.begin()), value);
   return out;
 }
 

@@ -339,15 +339,11 @@ namespace {
 
 // Message::push_via() for a Via whose text is already built: a new row
 // before the first Via row (at the top when there is none, Via rows lead).
-void push_via_text(Message& message, std::string text) {
-  std::vector<Header>& rows = message.mutable_headers();
+void push_via_text(Message& message, std::string_view text) {
+  const std::vector<Header>& rows = message.headers();
   auto first = std::find_if(rows.begin(), rows.end(), [](const Header& h) { return h.id == HeaderId::Via; });
   if (first == rows.end()) first = rows.begin();
-  Header row;
-  row.id = HeaderId::Via;
-  row.name = "Via";
-  row.value = std::move(text);
-  rows.insert(first, std::move(row));
+  message.insert_header(static_cast<std::size_t>(first - rows.begin()), HeaderId::Via, "Via", text);
 }
 
 }  // namespace

@@ -75,7 +75,7 @@ TEST(Validation, ProxyMaxForwardsAndProxyRequire) {
   auto pr = check(request("INVITE", "Proxy-Require: foo, bar\r\n"), Role::Proxy, {"bar"});
   ASSERT_TRUE(pr);
   EXPECT_EQ(pr->status_code, 420);
-  EXPECT_EQ(pr->extra_headers, (std::vector<Header>{Header("Unsupported", "foo")}));
+  EXPECT_EQ(pr->extra_headers, (std::vector<ExtraHeader>{ExtraHeader("Unsupported", "foo")}));
   // A UAS does not look at Proxy-Require.
   EXPECT_EQ(check(request("INVITE", "Proxy-Require: foo\r\n"), Role::Uas), std::nullopt);
 }
@@ -98,7 +98,7 @@ TEST(Validation, UasMethodSchemeRequireBody) {
   with_body += "hi";
   auto media = check(with_body, Role::Uas);
   EXPECT_EQ(media->status_code, 415);
-  EXPECT_EQ(media->extra_headers, (std::vector<Header>{Header("Accept", "application/sdp")}));
+  EXPECT_EQ(media->extra_headers, (std::vector<ExtraHeader>{ExtraHeader("Accept", "application/sdp")}));
 
   auto accept = check(request("INVITE", "Accept: text/plain\r\n"), Role::Uas);
   EXPECT_EQ(accept->status_code, 406);
