@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <utility>
 
 #include "models/sip/message/internal.h"
 #include "models/sip/message/syntax.h"
@@ -91,18 +92,45 @@ std::string uint_text(uint64_t v) {
 
 }  // namespace
 
-Message::Message(const Message& other)
-    : is_request_(other.is_request_),
-      method_(other.method_),
-      request_uri_(other.request_uri_),
+Message::Message(Message&& other) noexcept
+    : text_(std::move(other.text_)),
+      is_request_(other.is_request_),
+      method_(std::exchange(other.method_, {})),
+      request_uri_(std::move(other.request_uri_)),
       status_code_(other.status_code_),
-      reason_(other.reason_),
-      version_(other.version_),
-      body_(other.body_) {
-  std::size_t bytes = 0;
+      reason_(std::exchange(other.reason_, {})),
+      version_(std::exchange(other.version_, {})),
+      headers_(std::move(other.headers_)),
+      body_(std::exchange(other.body_, {})) {
+  other.headers_.clear();
+}
+
+Message& Message::operator=(Message&& other) noexcept {
+  if (this != &other) {
+    text_ = std::move(other.text_);
+    is_request_ = other.is_request_;
+    method_ = std::exchange(other.method_, {});
+    request_uri_ = std::move(other.request_uri_);
+    status_code_ = other.status_code_;
+    reason_ = std::exchange(other.reason_, {});
+    version_ = std::exchange(other.version_, {});
+    headers_ = std::move(other.headers_);
+    other.headers_.clear();
+    body_ = std::exchange(other.body_, {});
+  }
+  return *this;
+}
+
+Message::Message(const Message& other)
+    : is_request_(other.is_request_), request_uri_(other.request_uri_), status_code_(other.status_code_) {
+  std::size_t bytes = other.method_.size() + other.reason_.size() + other.version_.size() + other.body_.size();
   for (const Header& h : other.headers_) bytes += h.name.size() + h.value.size();
   reserve_headers(other.headers_.size(), bytes);
+  method_ = text_.store(other.method_);
+  reason_ = text_.store(other.reason_);
+  version_ = text_.store(other.version_);
   for (const Header& h : other.headers_) headers_.emplace_back(h.id, text_.store(h.name), text_.store(h.value));
+  body_ = text_.store(other.body_);
 }
 
 Message& Message::operator=(const Message& other) {
@@ -113,7 +141,7 @@ Message& Message::operator=(const Message& other) {
 Message Message::request(std::string_view method, Uri request_uri) {
   Message m;
   m.is_request_ = true;
-  m.method_ = method;
+  m.method_ = m.text_.store(method);
   m.request_uri_ = std::move(request_uri);
   return m;
 }
@@ -122,13 +150,13 @@ Message Message::response(int status_code, std::string_view reason) {
   Message m;
   m.is_request_ = false;
   m.status_code_ = status_code;
-  m.reason_ = reason;
+  m.reason_ = m.text_.store(reason);
   return m;
 }
 
 void Message::set_status(int code, std::string_view reason) {
   status_code_ = code;
-  reason_ = reason;
+  reason_ = text_.store(reason);
 }
 
 std::string Message::start_line() const {
@@ -546,7 +574,7 @@ void Message::set_token_list(HeaderId id, const std::vector<std::string>& tokens
 }
 
 void Message::set_body(std::string_view bytes, std::optional<std::string_view> content_type) {
-  body_.assign(bytes);
+  body_ = text_.store(bytes);
   set_header(HeaderId::ContentLength, uint_text(bytes.size()));
   if (content_type) {
     set_header(HeaderId::ContentType, *content_type);

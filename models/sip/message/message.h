@@ -49,9 +49,10 @@ struct ContactList {
 class Message {
  public:
   Message() = default;
-  Message(Message&&) noexcept = default;
-  Message& operator=(Message&&) noexcept = default;
-  // A copy stores the live rows' text in one block of its own.
+  // A move takes the text with it (views stay valid); the moved-from
+  // message is left empty.  A copy stores the live text in one block.
+  Message(Message&& other) noexcept;
+  Message& operator=(Message&& other) noexcept;
   Message(const Message& other);
   Message& operator=(const Message& other);
 
@@ -62,7 +63,7 @@ class Message {
   bool is_request() const { return is_request_; }
   bool is_response() const { return !is_request_; }
   std::string_view method() const { return method_; }
-  void set_method(std::string_view m) { method_ = m; }
+  void set_method(std::string_view m) { method_ = text_.store(m); }
   const Uri& request_uri() const { return request_uri_; }
   Uri& mutable_request_uri() { return request_uri_; }
   void set_request_uri(Uri uri) { request_uri_ = std::move(uri); }
@@ -70,7 +71,7 @@ class Message {
   std::string_view reason() const { return reason_; }
   void set_status(int code, std::string_view reason);
   std::string_view version() const { return version_; }  // "SIP/2.0"
-  void set_version(std::string_view v) { version_ = v; }
+  void set_version(std::string_view v) { version_ = text_.store(v); }
   // "INVITE sip:bob@example.com SIP/2.0" / "SIP/2.0 200 OK".
   std::string start_line() const;
   void append_start_line(std::string& out) const;  // the same, appended to `out`
@@ -188,7 +189,7 @@ class Message {
   // an empty body with no type removes Content-Type).
   void set_body(std::string_view bytes, std::optional<std::string_view> content_type = std::nullopt);
   // Sets the body bytes only (the parser uses this; Content-Length untouched).
-  void set_body_raw(std::string body) { body_ = std::move(body); }
+  void set_body_raw(std::string_view body) { body_ = text_.store(body); }
 
   friend bool operator==(const Message&, const Message&) = default;
 
@@ -198,15 +199,17 @@ class Message {
   void insert_before_first(HeaderId id, std::string_view name, std::string_view value);
   bool pop_first_list_value(HeaderId id);
 
+  // The text of the start line, the rows and the body: the string_views
+  // below and every row view into it (or into static text).
+  TextArena text_;
   bool is_request_ = true;
-  std::string method_;
+  std::string_view method_;
   Uri request_uri_;
   int status_code_ = 0;
-  std::string reason_;
-  std::string version_ = "SIP/2.0";
-  TextArena text_;  // what headers_ view (declared first: it outlives them)
+  std::string_view reason_;
+  std::string_view version_ = "SIP/2.0";
   std::vector<Header> headers_;
-  std::string body_;
+  std::string_view body_;
 };
 
 // The reason phrase RFC 3261 §21 gives for a code ("" for unknown codes).

@@ -84,22 +84,24 @@ std::optional<std::string_view> ParsedMessage::header(std::string_view name) con
 }
 
 Message ParsedMessage::to_message() const {
-  Message m = is_request_ ? Message::request(method_, request_uri_.to_uri()) : Message::response(status_code_, reason_);
-  m.set_version(version_);
-  // The rows lie in the parse buffer, in order (unfolded values after
-  // them): the span they cover is copied in one piece and the views are
-  // moved onto the copy.
+  Message m;
+  m.is_request_ = is_request_;
+  m.status_code_ = status_code_;
+  if (is_request_) m.request_uri_ = request_uri_.to_uri();
+  // The start line, the rows and the body lie in the parse buffer, in
+  // order (unfolded values after them): the span they cover is copied in
+  // one piece and the views are moved onto the copy.
   const char* lo = nullptr;
   const char* hi = nullptr;
   std::size_t bytes = 0;
-  for (const HeaderView& h : headers_) {
-    for (std::string_view part : {h.name, h.value}) {
-      if (part.empty()) continue;
-      if (!lo || part.data() < lo) lo = part.data();
-      if (!hi || part.data() + part.size() > hi) hi = part.data() + part.size();
-    }
-    bytes += h.name.size() + h.value.size();
-  }
+  auto cover = [&](std::string_view part) {
+    if (part.empty()) return;
+    if (!lo || part.data() < lo) lo = part.data();
+    if (!hi || part.data() + part.size() > hi) hi = part.data() + part.size();
+    bytes += part.size();
+  };
+  for (std::string_view part : {method_, reason_, version_, body_}) cover(part);
+  for (const HeaderView& h : headers_) cover(h.name), cover(h.value);
   const char* const buffer = buffer_.get();
   const bool in_buffer = lo && lo >= buffer && hi <= buffer + capacity_;
   m.headers_.reserve(headers_.size());
@@ -108,12 +110,19 @@ Message ParsedMessage::to_message() const {
     auto moved = [&](std::string_view part) {
       return part.empty() ? std::string_view() : std::string_view(copy + (part.data() - lo), part.size());
     };
+    m.method_ = moved(method_);
+    m.reason_ = moved(reason_);
+    m.version_ = moved(version_);
     for (const HeaderView& h : headers_) m.headers_.emplace_back(h.id, moved(h.name), moved(h.value));
+    m.body_ = moved(body_);
   } else {
     m.text_.reserve(bytes);
+    m.method_ = m.text_.store(method_);
+    m.reason_ = m.text_.store(reason_);
+    m.version_ = m.text_.store(version_);
     for (const HeaderView& h : headers_) m.add_header(h.id, h.name, h.value);
+    m.body_ = m.text_.store(body_);
   }
-  m.set_body_raw(std::string(body_));
   return m;
 }
 

@@ -1,5 +1,10 @@
 #include <gtest/gtest.h>
 
+#include <arpa/inet.h>
+
+#include <array>
+#include <cstdint>
+
 #include <map>
 #include <string>
 
@@ -41,6 +46,33 @@ TEST(IpAddress, RejectsNonAddresses) {
   EXPECT_FALSE(IpAddress::parse("proxy.domain.ru"));
   EXPECT_FALSE(IpAddress::parse("256.1.1.1"));
   EXPECT_FALSE(IpAddress::parse("[::1]"));
+}
+
+// IPv4 text is parsed by hand; it must accept exactly what inet_pton does.
+TEST(IpAddress, Ipv4ParsingAgreesWithInetPton) {
+  const char* cases[] = {"0.0.0.0", "255.255.255.255", "10.0.0.1", "1.2.3", "1.2.3.4.5", "1..2.3", ".1.2.3",
+                         "1.2.3.", "01.2.3.4", "1.2.3.00", "1.2.3.0", "1.2.3.256", "1.2.3.1000", "1.2.3.4 ",
+                         " 1.2.3.4", "1.2.3.-4", "1.2.3.4a", "192.0.2.010", "999.1.1.1", "1.2.3.4/24"};
+  for (const char* text : cases) {
+    std::array<uint8_t, 4> bytes{};
+    const bool expected = inet_pton(AF_INET, text, bytes.data()) == 1;
+    const auto ip = IpAddress::parse(text);
+    ASSERT_EQ(ip.has_value(), expected) << text;
+    if (expected) EXPECT_EQ(*ip, IpAddress::v4(bytes[0], bytes[1], bytes[2], bytes[3])) << text;
+  }
+  // A pseudo-random sweep of dotted digit strings.
+  uint32_t state = 12345;
+  for (int i = 0; i < 20000; ++i) {
+    std::string text;
+    for (int part = 0; part < 4; ++part) {
+      state = state * 1664525u + 1013904223u;
+      text += std::to_string(state >> 24 > 200 ? (state >> 8) % 400 : (state >> 8) % 256);
+      if (state % 7 == 0) text.insert(text.size() - 1, "0");
+      if (part < 3) text += '.';
+    }
+    std::array<uint8_t, 4> bytes{};
+    ASSERT_EQ(IpAddress::parse(text).has_value(), inet_pton(AF_INET, text.c_str(), bytes.data()) == 1) << text;
+  }
 }
 
 TEST(Transport, NamesRoundTripCaseInsensitively) {
