@@ -122,7 +122,9 @@ Message& Message::operator=(Message&& other) noexcept {
 }
 
 Message::Message(const Message& other)
-    : is_request_(other.is_request_), request_uri_(other.request_uri_), status_code_(other.status_code_) {
+    : is_request_(other.is_request_),
+      request_uri_(other.request_uri_ ? std::make_unique<Uri>(*other.request_uri_) : nullptr),
+      status_code_(other.status_code_) {
   std::size_t bytes = other.method_.size() + other.reason_.size() + other.version_.size() + other.body_.size();
   for (const Header& h : other.headers_) bytes += h.name.size() + h.value.size();
   reserve_headers(other.headers_.size(), bytes);
@@ -138,11 +140,27 @@ Message& Message::operator=(const Message& other) {
   return *this;
 }
 
+const Uri& Message::request_uri() const {
+  static const Uri kNone;
+  return request_uri_ ? *request_uri_ : kNone;
+}
+
+Uri& Message::mutable_request_uri() {
+  if (!request_uri_) request_uri_ = std::make_unique<Uri>();
+  return *request_uri_;
+}
+
+bool operator==(const Message& a, const Message& b) {
+  return a.is_request_ == b.is_request_ && a.method_ == b.method_ && a.request_uri() == b.request_uri() &&
+         a.status_code_ == b.status_code_ && a.reason_ == b.reason_ && a.version_ == b.version_ &&
+         a.headers_ == b.headers_ && a.body_ == b.body_;
+}
+
 Message Message::request(std::string_view method, Uri request_uri) {
   Message m;
   m.is_request_ = true;
   m.method_ = m.text_.store(method);
-  m.request_uri_ = std::move(request_uri);
+  m.request_uri_ = std::make_unique<Uri>(std::move(request_uri));
   return m;
 }
 
@@ -169,7 +187,7 @@ void Message::append_start_line(std::string& out) const {
   if (is_request_) {
     out += method_;
     out += ' ';
-    request_uri_.append_to(out);
+    request_uri().append_to(out);
     out += ' ';
     out += version_;
   } else {

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -64,9 +65,9 @@ class Message {
   bool is_response() const { return !is_request_; }
   std::string_view method() const { return method_; }
   void set_method(std::string_view m) { method_ = text_.store(m); }
-  const Uri& request_uri() const { return request_uri_; }
-  Uri& mutable_request_uri() { return request_uri_; }
-  void set_request_uri(Uri uri) { request_uri_ = std::move(uri); }
+  const Uri& request_uri() const;  // an empty Uri for a response
+  Uri& mutable_request_uri();
+  void set_request_uri(Uri uri) { mutable_request_uri() = std::move(uri); }
   int status_code() const { return status_code_; }
   std::string_view reason() const { return reason_; }
   void set_status(int code, std::string_view reason);
@@ -191,7 +192,7 @@ class Message {
   // Sets the body bytes only (the parser uses this; Content-Length untouched).
   void set_body_raw(std::string_view body) { body_ = text_.store(body); }
 
-  friend bool operator==(const Message&, const Message&) = default;
+  friend bool operator==(const Message& a, const Message& b);
 
  private:
   friend class ParsedMessage;  // to_message() copies the parsed rows in one piece
@@ -204,7 +205,9 @@ class Message {
   TextArena text_;
   bool is_request_ = true;
   std::string_view method_;
-  Uri request_uri_;
+  // Held apart: a Uri is many strings, and messages are moved several
+  // times on their way through the layers (a response has none).
+  std::unique_ptr<Uri> request_uri_;
   int status_code_ = 0;
   std::string_view reason_;
   std::string_view version_ = "SIP/2.0";

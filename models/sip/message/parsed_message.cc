@@ -87,7 +87,7 @@ Message ParsedMessage::to_message() const {
   Message m;
   m.is_request_ = is_request_;
   m.status_code_ = status_code_;
-  if (is_request_) m.request_uri_ = request_uri_.to_uri();
+  if (is_request_) m.request_uri_ = std::make_unique<Uri>(request_uri_.to_uri());
   // The start line, the rows and the body lie in the parse buffer, in
   // order (unfolded values after them): the span they cover is copied in
   // one piece and the views are moved onto the copy.
