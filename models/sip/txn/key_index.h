@@ -22,7 +22,12 @@
 
 namespace siplab::sip {
 
-template <typename T>
+// The default key hash.
+struct StdKeyHash {
+  uint64_t operator()(std::string_view key) const { return std::hash<std::string_view>{}(key); }
+};
+
+template <typename T, typename Hash = StdKeyHash>
 class KeyIndex {
  public:
   // The item indexed under `key`, or nullptr.
@@ -80,7 +85,7 @@ class KeyIndex {
   };
   static constexpr std::size_t kAbsent = SIZE_MAX;
 
-  static uint64_t hash(std::string_view key) { return std::hash<std::string_view>{}(key); }
+  static uint64_t hash(std::string_view key) { return Hash{}(key); }
 
   std::size_t locate(std::string_view key, uint64_t h) const {
     for (std::size_t i = h & mask_;; i = (i + 1) & mask_) {

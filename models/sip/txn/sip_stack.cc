@@ -383,7 +383,7 @@ SendResult SipStack::send_request_from(Instant now, Message& request, const Targ
     return SendResult{kNoTxn, "stream transport requested but TCP is disabled"};
   }
   Target target = target_in;
-  std::string branch = make_branch(random_);
+  std::string branch = make_branch(random_, ++branch_sequence_);
   std::string wire = prepare_request(request, target, branch);
   const bool invite = request.method() == "INVITE";
   std::string key = client_key(branch, request.method());
@@ -451,7 +451,7 @@ SendResult SipStack::send_stateless_request(Instant now, Message request, const 
                                             std::string_view branch) {
   if (auto error = check_request(request)) return SendResult{kNoTxn, *error};
   Target target = target_in;
-  const std::string fresh = branch.empty() ? make_branch(random_) : std::string(branch);
+  const std::string fresh = branch.empty() ? make_branch(random_, ++branch_sequence_) : std::string(branch);
   std::string wire = prepare_request(request, target, fresh);
   transport_.send(now, target.transport, target.destination, std::nullopt, std::move(wire),
                   summary_for(request), false);
@@ -586,8 +586,11 @@ void SipStack::terminate(Instant now, Txn& txn) {
   cancel_timers(txn);
   set_state(now, txn, TxnState::Terminated);
   if (!txn.key.empty()) {
-    auto& index = is_client(txn.kind) ? client_index_ : server_index_;
-    index.erase(&txn);
+    if (is_client(txn.kind)) {
+      client_index_.erase(&txn);
+    } else {
+      server_index_.erase(&txn);
+    }
   } else if (!is_client(txn.kind)) {
     std::erase(rfc2543_server_txns_, txn.id);
   }

@@ -22,6 +22,7 @@
 #include "models/sip/message/validation.h"
 #include "models/sip/transport/fifo.h"
 #include "models/sip/transport/transport_layer.h"
+#include "models/sip/txn/branch_sequence_hash.h"
 #include "models/sip/txn/events.h"
 #include "models/sip/txn/key_index.h"
 #include "models/sip/txn/timer_config.h"
@@ -260,11 +261,12 @@ class SipStack {
   TimerQueue timers_;
   StackCounters counters_;
   TxnId next_id_ = 1;
+  uint64_t branch_sequence_ = 0;  // numbers the branches this stack makes
   std::unordered_map<TxnId, Txn> txns_;
   // Keys view Txn::key of the indexed transaction and values point to it
   // (txns_ nodes never move), so a transaction costs one key string, not
   // two, and a match needs no second lookup by id.
-  KeyIndex<Txn> client_index_;
+  KeyIndex<Txn, BranchSequenceHash> client_index_;  // our own branches: by sequence
   KeyIndex<Txn> server_index_;
   std::vector<TxnId> rfc2543_server_txns_;
   Fifo<TuEvent> events_;

@@ -50,7 +50,7 @@ TEST_F(SipNodeAppTcp, NonInviteTransactionCompletesOverTcp) {
   // (10 ms): 40 ms of propagation plus the serialization of every segment
   // ahead of it at 1 ns per byte (handshake, ACKs, the messages with their
   // TCP timestamp options).  Exact: any change in framing shows here.
-  EXPECT_EQ(ns_of(recvs[0]), 30'000'506);
+  EXPECT_EQ(ns_of(recvs[0]), 30'000'504);
   EXPECT_EQ(sends[1]["first_line"], "SIP/2.0 200 OK");
   EXPECT_EQ(sends[1]["node"], "server");
   // The server answers on the accepted connection: to the client's
@@ -59,8 +59,8 @@ TEST_F(SipNodeAppTcp, NonInviteTransactionCompletesOverTcp) {
   ASSERT_EQ(uac.responses.size(), 1u);
   EXPECT_EQ(uac.responses[0].code, 200);
   EXPECT_EQ(uac.responses[0].origin, sip::ResponseOrigin::Network);
-  EXPECT_EQ(uac.responses[0].at, Instant{40'000'882});
-  EXPECT_EQ(ns_of(recvs[1]), 40'000'882);
+  EXPECT_EQ(uac.responses[0].at, Instant{40'000'878});
+  EXPECT_EQ(ns_of(recvs[1]), 40'000'878);
   EXPECT_EQ(uas.requests, 1);
   // Reliable transport: no retransmission timers (§17.1.2.2: Timer E only
   // for unreliable transports), Timer K is zero.

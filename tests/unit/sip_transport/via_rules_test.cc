@@ -187,6 +187,20 @@ TEST(ResponseDestination, FollowsReceivedRportMaddrAndSentBy) {
   EXPECT_EQ(response_destination(via("SIP/2.0/UDP pc.example;branch=z9hG4bK1"), Transport::Udp), std::nullopt);
 }
 
+TEST(Branch, SequenceNumberReadsBack) {
+  SeededRandom random(7);
+  for (uint64_t n : {0ull, 1ull, 35ull, 36ull, 1295ull, 123456789ull, 4738381338321616895ull /* 36^12 - 1 */}) {
+    const std::string branch = make_branch(random, n);
+    EXPECT_EQ(branch_sequence(branch), n) << branch;
+  }
+  EXPECT_EQ(make_branch(random, 36).substr(20), "10");  // base 36
+  EXPECT_FALSE(branch_sequence("z9hG4bK776asdhds"));
+  EXPECT_FALSE(branch_sequence("z9hG4bK.abc."));
+  EXPECT_FALSE(branch_sequence("z9hG4bK.AB"));              // upper case is not ours
+  EXPECT_FALSE(branch_sequence("z9hG4bK.1234567890123"));   // 13 digits could overflow
+  EXPECT_EQ(branch_sequence("z9hG4bKx.y.z"), 35u);
+}
+
 TEST(ViaIsOurs, ComparesHostAndPort) {
   const IpAddress me = IpAddress::v4(192, 0, 2, 2);
   EXPECT_TRUE(via_is_ours(via("SIP/2.0/UDP 192.0.2.2;branch=z9hG4bK1"), me, 5060, ""));
@@ -197,13 +211,14 @@ TEST(ViaIsOurs, ComparesHostAndPort) {
 
 TEST(Branch, FreshBranchesCarryTheCookieAndDiffer) {
   SeededRandom random(42);
-  const std::string a = make_branch(random);
-  const std::string b = make_branch(random);
+  const std::string a = make_branch(random, 1);
+  const std::string b = make_branch(random, 1);
   EXPECT_TRUE(a.starts_with("z9hG4bK"));
-  EXPECT_EQ(a.size(), 23u);
-  EXPECT_NE(a, b);
+  EXPECT_EQ(a.size(), 7u + 12 + 2);  // cookie, random part, ".1"
+  EXPECT_TRUE(a.ends_with(".1"));
+  EXPECT_NE(a, b);  // the random part differs even for one sequence number
   SeededRandom again(42);
-  EXPECT_EQ(make_branch(again), a);  // reproducible from the seed
+  EXPECT_EQ(make_branch(again, 1), a);  // reproducible from the seed
   EXPECT_TRUE(is_rfc3261_branch(a));
   EXPECT_FALSE(is_rfc3261_branch("z9hG4bK"));
   EXPECT_FALSE(is_rfc3261_branch("Z9HG4BKabc"));  // §17.2.3: case-sensitive cookie

@@ -137,7 +137,9 @@ TEST_F(StackTransportTest, RequestsCarryOurViaWithAFreshBranchAndRport) {
   EXPECT_EQ(va.sent_by(), "192.0.2.2:5060");
   EXPECT_TRUE(va.has_rport());
   EXPECT_TRUE(is_rfc3261_branch(*va.branch()));
-  EXPECT_EQ(va.branch()->size(), 7u + 16u);
+  EXPECT_EQ(va.branch()->size(), 7u + 12u + 2u);  // cookie, random part, ".1"
+  EXPECT_EQ(branch_sequence(*va.branch()), 1u);   // the stack numbers its branches
+  EXPECT_EQ(branch_sequence(*b->top_via()->branch()), 2u);
   EXPECT_NE(*va.branch(), *b->top_via()->branch());
 }
 
