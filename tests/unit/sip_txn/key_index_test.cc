@@ -1,5 +1,9 @@
 #include "models/sip/txn/key_index.h"
 
+#include "models/common/random.h"
+#include "models/sip/transport/branch.h"
+#include "models/sip/txn/branch_sequence_hash.h"
+
 #include <gtest/gtest.h>
 
 #include <map>
@@ -44,11 +48,11 @@ TEST(KeyIndex, EraseRemovesOnlyTheIndexedItem) {
 // Random inserts and erases against std::map: probe runs that wrap around
 // the table's end and the backward shift on erase must keep every key
 // findable.
-TEST(KeyIndex, AgreesWithAReferenceMapUnderRandomChurn) {
-  std::mt19937_64 rng(42);
-  std::vector<std::string> keys;
-  for (int i = 0; i < 300; ++i) keys.push_back("z9hG4bK" + std::to_string(rng()) + "\nOPTIONS");
-  KeyIndex<Item> index;
+// Random inserts and erases of `keys`, checked against std::map.
+template <typename Hash>
+void churn_against_reference(const std::vector<std::string>& keys, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  KeyIndex<Item, Hash> index;
   std::map<std::string, std::unique_ptr<Item>> reference;  // key → the indexed item
   std::vector<std::unique_ptr<Item>> strays;                 // items whose insert was refused
   for (int step = 0; step < 60000; ++step) {
@@ -79,6 +83,39 @@ TEST(KeyIndex, AgreesWithAReferenceMapUnderRandomChurn) {
       }
     }
   }
+}
+
+TEST(KeyIndex, AgreesWithAReferenceMapUnderRandomChurn) {
+  std::mt19937_64 rng(42);
+  std::vector<std::string> keys;
+  for (int i = 0; i < 300; ++i) keys.push_back("z9hG4bK" + std::to_string(rng()) + "\nOPTIONS");
+  churn_against_reference<StdKeyHash>(keys, 42);
+}
+
+// The client index's keys: the stack's own numbered branches, an INVITE
+// and its CANCEL sharing one; plus keys without a number.
+TEST(KeyIndex, BranchSequenceHashAgreesWithAReferenceMapUnderChurn) {
+  SeededRandom random(5);
+  std::vector<std::string> keys;
+  for (uint64_t n = 1; n <= 200; ++n) {
+    const std::string branch = make_branch(random, n);
+    keys.push_back(branch + "\nINVITE");
+    keys.push_back(branch + "\nCANCEL");
+  }
+  for (int i = 0; i < 50; ++i) keys.push_back("z9hG4bK" + random.token(10) + "\nOPTIONS");
+  churn_against_reference<BranchSequenceHash>(keys, 7);
+}
+
+TEST(BranchSequenceHash, ConsecutiveBranchesGetConsecutiveSlotGroups) {
+  SeededRandom random(9);
+  const BranchSequenceHash hash;
+  for (uint64_t n = 1; n < 100; ++n) {
+    const uint64_t h = hash(make_branch(random, n) + "\nOPTIONS");
+    EXPECT_EQ(h / 4, n);  // four slots per sequence number, in order
+    EXPECT_EQ(h % 4, hash(make_branch(random, n + 1) + "\nOPTIONS") % 4);  // the method picks the slot
+  }
+  // No number: the standard hash.
+  EXPECT_EQ(hash("z9hG4bKabc\nOPTIONS"), std::hash<std::string_view>{}("z9hG4bKabc\nOPTIONS"));
 }
 
 }  // namespace
