@@ -382,9 +382,6 @@ std::optional<std::string> tag_of(std::optional<std::string_view> value) {
   return std::string(*tag);
 }
 
-// What a From/To row says about its tag.
-enum class RowTag { Unparsable, Absent, Present };
-
 // Sets the tag of the first `id` row, replacing one it already has.
 // Without a tag yet, ";tag=" is appended to the row text, which the grammar
 // allows after both name-addr and addr-spec (header params follow either,

@@ -35,12 +35,14 @@ struct Header {
 
   Header() = default;
   Header(std::string_view n, std::string_view v) : id(header_id(n)), name(n), value(v) {}
+  // For callers that already know the id (the parser): no second lookup.
   Header(HeaderId known_id, std::string_view n, std::string_view v) : id(known_id), name(n), value(v) {}
   friend bool operator==(const Header& a, const Header& b) {
     return a.name == b.name && a.value == b.value;
   }
 };
 
+// Contact header contents (§20.10): either "*" or a list of addresses.
 struct ContactList {
   bool star = false;
   std::vector<NameAddr> contacts;
