@@ -15,6 +15,7 @@ void serialize_to(const Message& m, std::string& out) {
   out.resize(at + size);
   char* p = out.data() + at;
   auto put = [&p](std::string_view text) {
+    if (text.empty()) return;  // (an empty view may have no data pointer: no memcpy of null)
     std::memcpy(p, text.data(), text.size());
     p += text.size();
   };

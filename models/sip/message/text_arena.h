@@ -54,6 +54,7 @@ class TextArena {
     reserve(size);
     char* begin = tail_;
     for (std::string_view p : parts) {
+      if (p.empty()) continue;  // an empty view may have no data pointer: no memcpy of null
       std::memcpy(tail_, p.data(), p.size());
       tail_ += p.size();
     }
