@@ -22,11 +22,11 @@ bool SipStack::send_server_wire(Instant now, Txn& txn, bool retransmit) {
 }
 
 SendResult SipStack::send_response(Instant now, TxnId id, Message response) {
-  auto it = txns_.find(id);
-  if (it == txns_.end() || is_client(it->second.kind)) {
+  Txn* found = txns_.find(id);
+  if (!found || is_client(found->kind)) {
     return SendResult{kNoTxn, "no server transaction with that id"};
   }
-  Txn& txn = it->second;
+  Txn& txn = *found;
   if (!response.is_response()) return SendResult{kNoTxn, "not a response"};
   const int code = response.status_code();
   if (code < 100 || code > 699) return SendResult{kNoTxn, "status code outside 100-699"};

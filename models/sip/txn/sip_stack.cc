@@ -54,14 +54,14 @@ std::optional<TraceEvent> SipStack::poll_trace() {
 }
 
 std::optional<TxnState> SipStack::state(TxnId id) const {
-  auto it = txns_.find(id);
-  if (it == txns_.end()) return std::nullopt;
-  return it->second.state;
+  const Txn* txn = txns_.find(id);
+  if (!txn) return std::nullopt;
+  return txn->state;
 }
 
 const Message* SipStack::request(TxnId id) const {
-  auto it = txns_.find(id);
-  return it == txns_.end() ? nullptr : it->second.request.get();
+  const Txn* txn = txns_.find(id);
+  return txn ? txn->request.get() : nullptr;
 }
 
 // ---------------------------------------------------------------- inbound
@@ -115,15 +115,14 @@ void SipStack::handle_stream(Instant now, ConnectionId connection, std::string_v
 void SipStack::handle_connection_closed(Instant now, ConnectionId connection, bool failed) {
   transport_.close(connection);
   if (!failed) return;  // §18.1.1: responses may still come over a new connection
-  std::vector<TxnId> hit;
-  for (auto& [id, txn] : txns_) {
-    if (txn.connection == connection) hit.push_back(id);
-  }
-  std::sort(hit.begin(), hit.end());  // deterministic order
+  std::vector<TxnId> hit;  // in id order
+  txns_.for_each([&](const Txn& txn) {
+    if (txn.connection == connection) hit.push_back(txn.id);
+  });
   for (TxnId id : hit) {
-    auto it = txns_.find(id);
-    if (it == txns_.end()) continue;
-    Txn& txn = it->second;
+    Txn* found = txns_.find(id);
+    if (!found) continue;
+    Txn& txn = *found;
     if (is_client(txn.kind)) {
       if (txn.moved_for_size && (txn.state == TxnState::Calling || txn.state == TxnState::Trying)) {
         client_retry_over_udp(now, txn);
@@ -138,15 +137,14 @@ void SipStack::handle_connection_closed(Instant now, ConnectionId connection, bo
 }
 
 void SipStack::handle_unreachable(Instant now, Transport transport, const Endpoint& destination) {
-  std::vector<TxnId> hit;
-  for (auto& [id, txn] : txns_) {
-    if (txn.transport == transport && txn.destination == destination && !txn.connection) hit.push_back(id);
-  }
-  std::sort(hit.begin(), hit.end());
+  std::vector<TxnId> hit;  // in id order
+  txns_.for_each([&](const Txn& txn) {
+    if (txn.transport == transport && txn.destination == destination && !txn.connection) hit.push_back(txn.id);
+  });
   for (TxnId id : hit) {
-    auto it = txns_.find(id);
-    if (it == txns_.end()) continue;
-    Txn& txn = it->second;
+    Txn* found = txns_.find(id);
+    if (!found) continue;
+    Txn& txn = *found;
     if (is_client(txn.kind)) {
       if (txn.state == TxnState::Calling || txn.state == TxnState::Trying ||
           txn.state == TxnState::Proceeding) {
@@ -238,7 +236,7 @@ SipStack::Txn* SipStack::find_server_txn(const Message& request, const std::opti
     return server_index_.find(*key);
   }
   for (TxnId id : rfc2543_server_txns_) {
-    Txn& txn = txns_.at(id);
+    Txn& txn = *txns_.find(id);  // listed while it lives
     if (rfc2543_matches(*txn.request, txn.response_to_tag, request)) return &txn;  // RFC 2543: kept
   }
   return nullptr;
@@ -252,7 +250,7 @@ std::optional<TxnId> SipStack::find_cancelled_invite(const Message& cancel) {
     return found->id;
   }
   for (TxnId id : rfc2543_server_txns_) {
-    const Txn& txn = txns_.at(id);
+    const Txn& txn = *txns_.find(id);  // listed while it lives
     if (txn.kind == TxnKind::InviteServer && rfc2543_cancel_matches(*txn.request, cancel)) return id;
   }
   return std::nullopt;
@@ -311,7 +309,7 @@ void SipStack::on_request(Instant now, Received&& r) {
   const TxnId id = txn.id;
   events_.emplace_back(std::in_place_type<RequestReceived>, id, std::move(request), r.from, cancels);
   if (invite) {
-    Txn& t = txns_.at(id);
+    Txn& t = *txns_.find(id);  // still alive: nothing ran since it was created
     if (config_.timers.immediate_trying) {
       // §16.2 / §17.2.1: a proxy answers 100 at once.
       send_response(now, id, make_response(*t.request, 100));
@@ -406,11 +404,11 @@ SendResult SipStack::send_request_from(Instant now, Message& request, const Targ
 }
 
 SendResult SipStack::send_cancel(Instant now, TxnId invite_id) {
-  auto it = txns_.find(invite_id);
-  if (it == txns_.end() || it->second.kind != TxnKind::InviteClient) {
+  Txn* found = txns_.find(invite_id);
+  if (!found || found->kind != TxnKind::InviteClient) {
     return SendResult{kNoTxn, "no INVITE client transaction with that id"};
   }
-  Txn& invite = it->second;
+  Txn& invite = *found;
   // §9.1: a CANCEL only after a provisional response, and not once a final
   // response has arrived.
   if (invite.state != TxnState::Proceeding) {
@@ -434,7 +432,7 @@ SendResult SipStack::send_cancel(Instant now, TxnId invite_id) {
   Txn& txn = create_txn(now, TxnKind::NonInviteClient, TxnState::Trying, branch, "CANCEL");
   txn.key = client_key(branch, "CANCEL");
   client_index_.insert(&txn);
-  const Txn& inv_txn = txns_.at(invite_id);  // create_txn may rehash
+  const Txn& inv_txn = invite;  // (transactions never move)
   txn.transport = inv_txn.transport;
   txn.destination = inv_txn.destination;
   txn.connection = inv_txn.connection;
@@ -516,7 +514,7 @@ bool SipStack::route_response(Instant now, const InboundContext* from,
 SipStack::Txn& SipStack::create_txn(Instant now, TxnKind kind, TxnState initial, std::string_view branch,
                                     std::string_view method) {
   const TxnId id = next_id_++;
-  Txn& txn = txns_[id];
+  Txn& txn = txns_.create(id);
   txn.id = id;
   txn.kind = kind;
   txn.state = initial;
@@ -612,9 +610,9 @@ void SipStack::handle_timeout(Instant now) {
 }
 
 void SipStack::fire(Instant now, const TimerKey& key) {
-  auto it = txns_.find(key.txn);
-  if (it == txns_.end()) return;
-  Txn& txn = it->second;
+  Txn* found = txns_.find(key.txn);
+  if (!found) return;
+  Txn& txn = *found;
   // The popped timer is no longer in the queue: clear the slot holding it.
   for (TimerRef* slot : {&txn.retransmit_timer, &txn.timeout_timer, &txn.linger_timer, &txn.trying_timer}) {
     if (slot->refers_to(key)) *slot = TimerRef{};

@@ -24,6 +24,7 @@
 #include "models/sip/transport/transport_layer.h"
 #include "models/sip/txn/branch_sequence_hash.h"
 #include "models/sip/txn/events.h"
+#include "models/sip/txn/id_table.h"
 #include "models/sip/txn/key_index.h"
 #include "models/sip/txn/timer_config.h"
 #include "models/sip/txn/timer_queue.h"
@@ -262,9 +263,9 @@ class SipStack {
   StackCounters counters_;
   TxnId next_id_ = 1;
   uint64_t branch_sequence_ = 0;  // numbers the branches this stack makes
-  std::unordered_map<TxnId, Txn> txns_;
+  IdTable<Txn> txns_;
   // Keys view Txn::key of the indexed transaction and values point to it
-  // (txns_ nodes never move), so a transaction costs one key string, not
+  // (txns_ objects never move), so a transaction costs one key string, not
   // two, and a match needs no second lookup by id.
   KeyIndex<Txn, BranchSequenceHash> client_index_;  // our own branches: by sequence
   KeyIndex<Txn> server_index_;
