@@ -110,7 +110,7 @@ void SipNode::send_stateless(Instant now, Message request, const Uri& next_hop) 
 
 RequestHandle SipNode::start(Instant now, Message request, const Uri& next_hop, bool stateless) {
   const RequestHandle handle = next_handle_++;
-  Outgoing& out = outgoing_[handle];
+  Outgoing& out = outgoing_.create(handle);
   out.handle = handle;
   out.request = std::move(request);
   out.stateless = stateless;
@@ -134,9 +134,9 @@ RequestHandle SipNode::start(Instant now, Message request, const Uri& next_hop, 
 }
 
 void SipNode::cancel_request(Instant now, RequestHandle handle) {
-  auto it = outgoing_.find(handle);
-  if (it == outgoing_.end()) return;  // already final: nothing to cancel (§9.1)
-  Outgoing& out = it->second;
+  Outgoing* found = outgoing_.find(handle);
+  if (!found) return;  // already final: nothing to cancel (§9.1)
+  Outgoing& out = *found;
   if (out.txn == kNoTxn) {
     // Still locating: the INVITE never left, so end it here as the UAS would.
     fail_locally(now, out, 487, "Request Terminated");
@@ -252,9 +252,9 @@ void SipNode::on_stack_response(Instant now, ResponseReceived&& received) {
   auto by = by_txn_.find(received.txn);
   if (by == by_txn_.end()) return;  // e.g. the response to our CANCEL: nothing for the TU
   const RequestHandle handle = by->second;
-  auto it = outgoing_.find(handle);
-  if (it == outgoing_.end()) return;
-  Outgoing& out = it->second;
+  Outgoing* found = outgoing_.find(handle);
+  if (!found) return;
+  Outgoing& out = *found;
   const int code = received.response.status_code();
 
   if (code < 200) {
@@ -310,9 +310,9 @@ bool SipNode::drain_resolver(Instant now) {
     if (by == by_lookup_.end()) continue;
     const RequestHandle handle = by->second;
     by_lookup_.erase(by);
-    auto it = outgoing_.find(handle);
-    if (it == outgoing_.end()) continue;
-    Outgoing& out = it->second;
+    Outgoing* found = outgoing_.find(handle);
+    if (!found) continue;
+    Outgoing& out = *found;
     out.lookup.reset();
     out.locator->handle_lookup_result(*result);
     advance_location(now, out);
@@ -378,11 +378,11 @@ void SipNode::remember_failure(Instant now, const locate::Target& target) {
 }
 
 void SipNode::forget(RequestHandle handle) {
-  auto it = outgoing_.find(handle);
-  if (it == outgoing_.end()) return;
-  if (it->second.txn != kNoTxn) by_txn_.erase(it->second.txn);
-  if (it->second.lookup) by_lookup_.erase(*it->second.lookup);
-  outgoing_.erase(it);
+  const Outgoing* out = outgoing_.find(handle);
+  if (!out) return;
+  if (out->txn != kNoTxn) by_txn_.erase(out->txn);
+  if (out->lookup) by_lookup_.erase(*out->lookup);
+  outgoing_.erase(handle);
 }
 
 }  // namespace siplab::sip

@@ -22,6 +22,7 @@
 #include "models/sip/locate/locator.h"
 #include "models/sip/node/tu.h"
 #include "models/sip/transport/fifo.h"
+#include "models/sip/txn/id_table.h"
 #include "models/sip/txn/sip_stack.h"
 
 namespace siplab::sip {
@@ -153,7 +154,7 @@ class SipNode final : private TuContext {
   NodeCounters counters_;
 
   RequestHandle next_handle_ = 1;
-  std::unordered_map<RequestHandle, Outgoing> outgoing_;  // node-based: an Outgoing& stays valid
+  IdTable<Outgoing> outgoing_;  // handles are issued in order; an Outgoing& stays valid
   std::unordered_map<TxnId, RequestHandle> by_txn_;
   std::unordered_map<dns::LookupId, RequestHandle> by_lookup_;
   std::multimap<Instant, TimerCookie> tu_timers_;
