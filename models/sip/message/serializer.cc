@@ -5,11 +5,14 @@
 namespace siplab::sip {
 
 void serialize_to(const Message& m, std::string& out) {
-  // The rows and the body in one write: size them, grow once, copy (the
-  // start line rarely needs more than the slack reserved for it).
+  // The rows and the body in one write: size them, grow once, copy.  A
+  // status line's size is known; a request line's Request-URI is not, and
+  // rarely needs more than the slack reserved for it.  (A server
+  // transaction keeps its response's text for Timer J: no slack there.)
   std::size_t size = 4 + m.body().size();
   for (const Header& h : m.headers()) size += h.name.size() + h.value.size() + 4;
-  out.reserve(out.size() + size + 128);
+  const std::size_t start_line = m.is_response() ? m.version().size() + 5 + m.reason().size() : 128;
+  out.reserve(out.size() + start_line + size);
   m.append_start_line(out);
   const std::size_t at = out.size();
   out.resize(at + size);

@@ -28,6 +28,7 @@
 #include "models/sip/txn/key_index.h"
 #include "models/sip/txn/timer_config.h"
 #include "models/sip/txn/timer_queue.h"
+#include "models/sip/txn/txn_key.h"
 
 namespace siplab::sip {
 
@@ -153,7 +154,7 @@ class SipStack {
     TxnKind kind = TxnKind::InviteClient;
     TxnState state = TxnState::Calling;
     std::string trace_id;  // "<branch>/<METHOD>/client|server"; built when first traced
-    std::string key;       // index key (client_key / server_key); empty for RFC 2543 server txns
+    TxnKey key;            // index key (client_key / server_key); empty for RFC 2543 server txns
     // Client: as sent, until a non-INVITE one's final response (Completed
     // never needs it).  Server: as received, for INVITE (100 Trying, CANCEL
     // matching) and RFC 2543 transactions (matching) only.
