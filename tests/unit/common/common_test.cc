@@ -58,7 +58,9 @@ TEST(IpAddress, Ipv4ParsingAgreesWithInetPton) {
     const bool expected = inet_pton(AF_INET, text, bytes.data()) == 1;
     const auto ip = IpAddress::parse(text);
     ASSERT_EQ(ip.has_value(), expected) << text;
-    if (expected) EXPECT_EQ(*ip, IpAddress::v4(bytes[0], bytes[1], bytes[2], bytes[3])) << text;
+    if (expected) {
+      EXPECT_EQ(*ip, IpAddress::v4(bytes[0], bytes[1], bytes[2], bytes[3])) << text;
+    }
   }
   // A pseudo-random sweep of dotted digit strings.
   uint32_t state = 12345;
@@ -66,8 +68,8 @@ TEST(IpAddress, Ipv4ParsingAgreesWithInetPton) {
     std::string text;
     for (int part = 0; part < 4; ++part) {
       state = state * 1664525u + 1013904223u;
+      if (state % 7 == 0) text += '0';  // a leading zero
       text += std::to_string(state >> 24 > 200 ? (state >> 8) % 400 : (state >> 8) % 256);
-      if (state % 7 == 0) text.insert(text.size() - 1, "0");
       if (part < 3) text += '.';
     }
     std::array<uint8_t, 4> bytes{};

@@ -84,7 +84,9 @@ TEST(IdTable, AgreesWithAReferenceMapWhenObjectsEndOutOfOrder) {
         auto it = reference.find(id);
         const Counted* found = table.find(id);
         ASSERT_EQ(found, it == reference.end() ? nullptr : it->second) << "id " << id;
-        if (found) ASSERT_EQ(found->id, id);
+        if (found) {
+          ASSERT_EQ(found->id, id);
+        }
       }
     }
   }
