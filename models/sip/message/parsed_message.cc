@@ -105,7 +105,11 @@ Message ParsedMessage::to_message() const {
   const char* const buffer = buffer_.get();
   const bool in_buffer = lo && lo >= buffer && hi <= buffer + capacity_;
   m.headers_.reserve(headers_.size());
+  // A received request gets its top Via stamped (received / rport, RFC
+  // 3581): room for that edit in the same block saves a second one.
+  const std::size_t edit_room = is_request_ ? 96 : 0;
   if (in_buffer && static_cast<std::size_t>(hi - lo) <= 2 * bytes) {
+    m.text_.reserve(static_cast<std::size_t>(hi - lo) + edit_room);
     const char* copy = m.text_.store(std::string_view(lo, static_cast<std::size_t>(hi - lo))).data();
     auto moved = [&](std::string_view part) {
       return part.empty() ? std::string_view() : std::string_view(copy + (part.data() - lo), part.size());
@@ -116,7 +120,7 @@ Message ParsedMessage::to_message() const {
     for (const HeaderView& h : headers_) m.headers_.emplace_back(h.id, moved(h.name), moved(h.value));
     m.body_ = moved(body_);
   } else {
-    m.text_.reserve(bytes);
+    m.text_.reserve(bytes + edit_room);
     m.method_ = m.text_.store(method_);
     m.reason_ = m.text_.store(reason_);
     m.version_ = m.text_.store(version_);
