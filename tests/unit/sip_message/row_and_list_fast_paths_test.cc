@@ -214,6 +214,20 @@ std::optional<ParseError> split_reference(std::string_view value, std::size_t va
   return e;
 }
 
+// The parse's verdict against the reference's: both accept, or both reject
+// with the same reason at the same offset.
+::testing::AssertionResult same_verdict(const std::optional<ParseError>& got, const std::optional<ParseError>& want) {
+  if (got.has_value() != want.has_value()) {
+    return ::testing::AssertionFailure() << (got ? "rejected (" + got->reason + "), the reference accepts"
+                                                 : "accepted, the reference rejects (" + want->reason + ")");
+  }
+  if (got && (got->reason != want->reason || got->offset != want->offset)) {
+    return ::testing::AssertionFailure() << "\"" << got->reason << "\" at " << got->offset << ", the reference \""
+                                         << want->reason << "\" at " << want->offset;
+  }
+  return ::testing::AssertionSuccess();
+}
+
 std::string random_via(std::mt19937_64& rng) {
   static const std::string kParts[] = {"SIP/2.0/UDP ", "SIP/2.0/TCP ", "SIP / 2.0 / UDP "};
   static const std::string kHosts[] = {"a.example.com", "192.0.2.1", "[2001:db8::1]", "host-1.example.org", "h"};
@@ -268,10 +282,8 @@ TEST(ListFastPaths, ViaRowsMatchTheElementByElementSplit) {
       return e;
     });
     const auto got = parse_message_into(text, m);
-    ASSERT_EQ(got.has_value(), want_error.has_value()) << value;
+    ASSERT_TRUE(same_verdict(got, want_error)) << value;
     if (got) {
-      EXPECT_EQ(got->reason, want_error->reason) << value;
-      EXPECT_EQ(got->offset, want_error->offset) << value;
       ++bad;
       continue;
     }
@@ -314,10 +326,8 @@ TEST(ListFastPaths, ContactAndRouteRowsMatchTheElementByElementSplit) {
     };
     const auto want_error = split_reference(value, head.size(), name, "empty list element", parse_element);
     const auto got = parse_message_into(text, m);
-    ASSERT_EQ(got.has_value(), want_error.has_value()) << value;
+    ASSERT_TRUE(same_verdict(got, want_error)) << value;
     if (got) {
-      EXPECT_EQ(got->reason, want_error->reason) << value;
-      EXPECT_EQ(got->offset, want_error->offset) << value;
       ++bad;
       continue;
     }
@@ -357,10 +367,8 @@ TEST(ListFastPaths, ACommaInABareAddrSpecSeparatesElements) {
           return e;
         });
     const auto got = parse_message_into(text, m);
-    ASSERT_EQ(got.has_value(), want_error.has_value()) << value;
+    ASSERT_TRUE(same_verdict(got, want_error)) << value;
     if (got) {
-      EXPECT_EQ(got->reason, want_error->reason) << value;
-      EXPECT_EQ(got->offset, want_error->offset) << value;
       continue;
     }
     ASSERT_EQ(m.contacts().size(), want_users.size()) << value;
