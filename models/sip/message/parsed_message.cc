@@ -104,29 +104,24 @@ Message ParsedMessage::to_message() const {
   for (const HeaderView& h : headers_) cover(h.name), cover(h.value);
   const char* const buffer = buffer_.get();
   const bool in_buffer = lo && lo >= buffer && hi <= buffer + capacity_;
-  m.headers_.reserve(headers_.size());
   // A received request gets its top Via stamped (received / rport, RFC
   // 3581): room for that edit in the same block saves a second one.
   const std::size_t edit_room = is_request_ ? 96 : 0;
-  if (in_buffer && static_cast<std::size_t>(hi - lo) <= 2 * bytes) {
-    m.text_.reserve(static_cast<std::size_t>(hi - lo) + edit_room);
-    const char* copy = m.text_.store(std::string_view(lo, static_cast<std::size_t>(hi - lo))).data();
-    auto moved = [&](std::string_view part) {
-      return part.empty() ? std::string_view() : std::string_view(copy + (part.data() - lo), part.size());
-    };
-    m.method_ = moved(method_);
-    m.reason_ = moved(reason_);
-    m.version_ = moved(version_);
-    for (const HeaderView& h : headers_) m.headers_.emplace_back(h.id, moved(h.name), moved(h.value));
-    m.body_ = moved(body_);
-  } else {
-    m.text_.reserve(bytes + edit_room);
-    m.method_ = m.text_.store(method_);
-    m.reason_ = m.text_.store(reason_);
-    m.version_ = m.text_.store(version_);
-    for (const HeaderView& h : headers_) m.add_header(h.id, h.name, h.value);
-    m.body_ = m.text_.store(body_);
-  }
+  // One piece when the parts lie together; else (a part outside the
+  // buffer, or far apart) each part on its own.
+  const bool one_piece = in_buffer && static_cast<std::size_t>(hi - lo) <= 2 * bytes;
+  m.text_.reserve((one_piece ? static_cast<std::size_t>(hi - lo) : bytes) + edit_room);
+  const char* const copy = one_piece ? m.text_.store(std::string_view(lo, static_cast<std::size_t>(hi - lo))).data() : nullptr;
+  auto own = [&](std::string_view part) {
+    if (part.empty()) return std::string_view();
+    return copy ? std::string_view(copy + (part.data() - lo), part.size()) : m.text_.store(part);
+  };
+  m.method_ = own(method_);
+  m.reason_ = own(reason_);
+  m.version_ = own(version_);
+  m.headers_.reserve(headers_.size());
+  for (const HeaderView& h : headers_) m.headers_.emplace_back(h.id, own(h.name), own(h.value));
+  m.body_ = own(body_);
   return m;
 }
 
