@@ -9,6 +9,9 @@
 
 namespace siplab {
 
+// The characters of tokens (tags, branches, Call-IDs): base-36 digits.
+inline constexpr char kBase36Digits[] = "0123456789abcdefghijklmnopqrstuvwxyz";
+
 class Random {
  public:
   virtual ~Random() = default;
@@ -35,7 +38,6 @@ class Random {
   // independent: about 2.3 draws for a 16-character branch instead of 16
   // (below() rejects 23% of draws for 36^12 to stay unbiased).
   void append_token(std::string& out, size_t length) {
-    static constexpr char kAlphabet[] = "0123456789abcdefghijklmnopqrstuvwxyz";
     static constexpr uint64_t kPow36[13] = {1ULL,
                                             36ULL,
                                             1296ULL,
@@ -56,7 +58,7 @@ class Random {
       const size_t n = length < 12 ? length : 12;
       uint64_t x = below(kPow36[n]);
       for (size_t i = 0; i < n; ++i) {
-        p[i] = kAlphabet[x % 36];
+        p[i] = kBase36Digits[x % 36];
         x /= 36;
       }
       p += n;

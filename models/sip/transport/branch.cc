@@ -7,7 +7,7 @@ std::string make_branch(Random& random, uint64_t sequence) {
   char* end = digits + sizeof digits;
   char* p = end;
   do {
-    *--p = "0123456789abcdefghijklmnopqrstuvwxyz"[sequence % 36];
+    *--p = kBase36Digits[sequence % 36];
     sequence /= 36;
   } while (sequence);
   std::string branch;
