@@ -343,7 +343,9 @@ std::optional<Via> Message::top_via() const {
   return view->to_via();
 }
 
-void Message::push_via(const Via& via) { insert_before_first(HeaderId::Via, "Via", via.to_string()); }
+void Message::push_via(const Via& via) { push_via_text(via.to_string()); }
+
+void Message::push_via_text(std::string_view via) { insert_before_first(HeaderId::Via, "Via", via); }
 
 bool Message::pop_via() { return pop_first_list_value(HeaderId::Via); }
 

@@ -115,6 +115,7 @@ class Message {
   // message changes.  nullopt when there is no Via or it does not parse.
   std::optional<ViaView> top_via_view() const;
   void push_via(const Via& via);  // becomes the new top value
+  void push_via_text(std::string_view via);  // the same, for a via-parm already written
   bool pop_via();                 // removes the top value; false if none
   void set_top_via(const Via& via);
 

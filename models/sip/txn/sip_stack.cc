@@ -333,21 +333,8 @@ void SipStack::reject_request(Instant now, const Received& r, const Rejection& r
 
 // ---------------------------------------------------------------- outbound
 
-namespace {
-
-// Message::push_via() for a Via whose text is already built: a new row
-// before the first Via row (at the top when there is none, Via rows lead).
-void push_via_text(Message& message, std::string_view text) {
-  const std::vector<Header>& rows = message.headers();
-  auto first = std::find_if(rows.begin(), rows.end(), [](const Header& h) { return h.id == HeaderId::Via; });
-  if (first == rows.end()) first = rows.begin();
-  message.insert_header(static_cast<std::size_t>(first - rows.begin()), HeaderId::Via, "Via", text);
-}
-
-}  // namespace
-
 std::string SipStack::prepare_request(Message& request, Target& target, std::string_view branch) {
-  push_via_text(request, transport_.via_text(target.transport, branch));
+  request.push_via_text(transport_.via_text(target.transport, branch));
   std::string wire = serialize(request);
   const Transport chosen = transport_.transport_for_request(target.transport, wire.size());
   if (chosen != target.transport) {
