@@ -3,7 +3,7 @@
 // server_transactions.cc.
 #include "models/sip/txn/sip_stack.h"
 
-#include <algorithm>
+#include <vector>
 
 #include "models/sip/message/parser.h"
 #include "models/sip/message/salvage.h"
