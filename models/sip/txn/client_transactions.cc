@@ -9,7 +9,7 @@ namespace siplab::sip {
 
 void SipStack::send_client_wire(Instant now, Txn& txn, bool retransmit) {
   txn.connection = transport_.send(now, txn.transport, *txn.destination, txn.connection, txn.wire,
-                                   summary_or_empty(txn.wire_summary), retransmit);
+                                   wire_summary_of(txn), retransmit);
 }
 
 void SipStack::arm_retransmission(Instant now, Txn& txn) {
@@ -75,9 +75,11 @@ void SipStack::client_on_response(Instant now, Txn& txn, Message&& response) {
           timers_.cancel(txn.retransmit_timer);
           timers_.cancel(txn.timeout_timer);
           Message ack = make_ack(txn, response);
-          txn.ack = std::make_unique<Txn::Ack>(Txn::Ack{serialize(ack), kept_summary_for(ack)});
-          txn.connection = transport_.send(now, txn.transport, *txn.destination, txn.connection, txn.ack->wire,
-                                           summary_or_empty(txn.ack->summary), false);
+          Txn::Rare& rare = txn.rare_part();
+          rare.ack_wire = serialize(ack);
+          rare.ack_summary = kept_summary_for(ack);
+          txn.connection = transport_.send(now, txn.transport, *txn.destination, txn.connection, *rare.ack_wire,
+                                           summary_or_empty(rare.ack_summary.get()), false);
           set_state(now, txn, TxnState::Completed);
           events_.emplace_back(std::in_place_type<ResponseReceived>, txn.id, std::move(response), ResponseOrigin::Network);
           linger_or_terminate(now, txn, config_.timers.timer_d(is_reliable(txn.transport)), TimerName::D);
@@ -86,10 +88,10 @@ void SipStack::client_on_response(Instant now, Txn& txn, Message&& response) {
       case TxnState::Completed:
         // §17.1.1.2: a retransmitted final response gets the ACK again and
         // is not passed up.
-        if (code >= 300 && txn.ack) {
+        if (code >= 300 && txn.rare && txn.rare->ack_wire) {
           ++counters_.absorbed_responses;
-          transport_.send(now, txn.transport, *txn.destination, txn.connection, txn.ack->wire,
-                          summary_or_empty(txn.ack->summary), true);
+          transport_.send(now, txn.transport, *txn.destination, txn.connection, *txn.rare->ack_wire,
+                          summary_or_empty(txn.rare->ack_summary.get()), true);
         }
         return;
       default:
@@ -113,7 +115,7 @@ void SipStack::client_on_response(Instant now, Txn& txn, Message&& response) {
           // Completed never sends the request again nor answers for it:
           // free it while Timer K runs (most live client transactions are here).
           std::string().swap(txn.wire);
-          txn.wire_summary.reset();
+          keep_wire_summary(txn, nullptr);
           txn.request.reset();
         }
       }

@@ -31,12 +31,14 @@ class IdTable {
       if (object) object->~T();
   }
 
-  // A default-constructed object for `id`, which must exceed every id
-  // created before.
+  // A default-initialized object for `id`, which must exceed every id
+  // created before.  Default-, not value-initialized: T's own member
+  // initializers run, but the slot is not zero-filled first (a slot is
+  // usually cold memory, and T may be several cache lines of it).
   T& create(uint64_t id) {
     if (window_.empty()) base_ = id;
     while (base_ + window_.size() < id) window_.push_back(nullptr);
-    T* object = new (take_slot()) T();
+    T* object = new (take_slot()) T;
     window_.push_back(object);
     ++size_;
     return *object;

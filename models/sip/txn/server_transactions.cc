@@ -12,13 +12,14 @@ bool SipStack::send_server_wire(Instant now, Txn& txn, bool retransmit) {
   if (txn.destination && path_alive) {
     // The route was fixed by the first response: reuse it (and its connection).
     txn.connection = transport_.send(now, txn.transport, *txn.destination, txn.connection, txn.wire,
-                                     summary_or_empty(txn.wire_summary), retransmit);
+                                     wire_summary_of(txn), retransmit);
     return true;
   }
   // First response of this transaction, or its stream connection is gone:
   // §18.2.2 decides where it goes (a new connection to received/sent-by).
-  return route_response(now, &txn.from, txn.via_destination, txn.wire, summary_or_empty(txn.wire_summary), retransmit,
-                        txn.transport, txn.destination, txn.connection);
+  const InboundContext* from = txn.rare && txn.rare->stream_from ? &*txn.rare->stream_from : nullptr;
+  return route_response(now, from, txn.via_destination, txn.wire, wire_summary_of(txn), retransmit, txn.transport,
+                        txn.destination, txn.connection);
 }
 
 SendResult SipStack::send_response(Instant now, TxnId id, Message response) {
@@ -35,13 +36,13 @@ SendResult SipStack::send_response(Instant now, TxnId id, Message response) {
     return SendResult{kNoTxn, std::string("server transaction is ") + std::string(state_name(txn.state)) +
                                   ": it takes no more responses"};
   }
-  timers_.cancel(txn.trying_timer);
+  timers_.cancel(txn.linger_timer);  // the 100 Trying timer (Proceeding)
   txn.wire = serialize(response);
-  txn.wire_summary = kept_summary_for(response);
+  keep_wire_summary(txn, kept_summary_for(response));
   txn.last_status = code;
   // Only the RFC 2543 ACK match (no branch key) compares the To tag we sent.
   if (txn.key.empty()) {
-    if (auto tag = response.to_tag()) txn.response_to_tag = std::move(*tag);
+    if (auto tag = response.to_tag()) txn.rare_part().response_to_tag = std::move(*tag);
   }
   if (!send_server_wire(now, txn, false)) {
     server_fail(now, txn, ServerFailure::TransportError);

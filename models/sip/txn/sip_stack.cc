@@ -231,13 +231,14 @@ void SipStack::on_response(Instant now, Received&& r) {
   events_.emplace_back(std::in_place_type<StrayResponse>, std::move(r.message), r.from);
 }
 
-SipStack::Txn* SipStack::find_server_txn(const Message& request, const std::optional<std::string>& key) {
+SipStack::Txn* SipStack::find_server_txn(const Message& request, const std::string* key) {
   if (key) {
     return server_index_.find(*key);
   }
   for (TxnId id : rfc2543_server_txns_) {
     Txn& txn = *txns_.find(id);  // listed while it lives
-    if (rfc2543_matches(*txn.request, txn.response_to_tag, request)) return &txn;  // RFC 2543: kept
+    const std::string_view response_to_tag = txn.rare ? std::string_view(txn.rare->response_to_tag) : "";
+    if (rfc2543_matches(*txn.request, response_to_tag, request)) return &txn;  // RFC 2543: kept
   }
   return nullptr;
 }
@@ -262,7 +263,8 @@ void SipStack::on_request(Instant now, Received&& r) {
   // the Via row's text; what the stamped top Via says serves matching and
   // the new transaction's branch and response destination.
   const std::optional<StampedTopVia> via = stamp_top_via(request, r.from.source, r.from.transport, r.parsed);
-  std::optional<std::string> key = via ? server_key(via->branch, via->sent_by, request.method()) : std::nullopt;
+  const std::string* key =
+      via && server_key_into(key_scratch_, via->branch, via->sent_by, request.method()) ? &key_scratch_ : nullptr;
   if (Txn* txn = find_server_txn(request, key)) {
     server_on_retransmission(now, *txn, request);
     return;
@@ -286,14 +288,16 @@ void SipStack::on_request(Instant now, Received&& r) {
   }
   const bool invite = request.method() == "INVITE";
   Txn& txn = create_txn(now, invite ? TxnKind::InviteServer : TxnKind::NonInviteServer,
-                        invite ? TxnState::Proceeding : TxnState::Trying, via ? std::string_view(via->branch) : "",
+                        invite ? TxnState::Proceeding : TxnState::Trying, via ? via->branch : "",
                         request.method());
-  txn.from = r.from;
+  // §18.2.2: only a stream connection's path is needed later; a datagram's
+  // responses follow the Via (via_destination).
+  if (r.from.connection) txn.rare_part().stream_from = r.from;
   txn.transport = r.from.transport;
   txn.connection = r.from.connection;
   if (via) txn.via_destination = via->response_destination;
   if (key) {
-    txn.key = std::move(*key);
+    txn.key = *key;
     server_index_.insert(&txn);
   } else {
     rfc2543_server_txns_.push_back(txn.id);
@@ -314,7 +318,7 @@ void SipStack::on_request(Instant now, Received&& r) {
       // §16.2 / §17.2.1: a proxy answers 100 at once.
       send_response(now, id, make_response(*t.request, 100));
     } else {
-      arm(t, t.trying_timer, now, config_.timers.trying_delay, TimerName::Trying);
+      arm(t, t.linger_timer, now, config_.timers.trying_delay, TimerName::Trying);
     }
   }
 }
@@ -334,7 +338,8 @@ void SipStack::reject_request(Instant now, const Received& r, const Rejection& r
 // ---------------------------------------------------------------- outbound
 
 std::string SipStack::prepare_request(Message& request, Target& target, std::string_view branch) {
-  request.push_via_text(transport_.via_text(target.transport, branch));
+  transport_.via_text_into(via_scratch_, target.transport, branch);
+  request.push_via_text(via_scratch_);
   std::string wire = serialize(request);
   const Transport chosen = transport_.transport_for_request(target.transport, wire.size());
   if (chosen != target.transport) {
@@ -368,19 +373,20 @@ SendResult SipStack::send_request_from(Instant now, Message& request, const Targ
     return SendResult{kNoTxn, "stream transport requested but TCP is disabled"};
   }
   Target target = target_in;
-  std::string branch = make_branch(random_, ++branch_sequence_);
+  make_branch_into(branch_scratch_, random_, ++branch_sequence_);
+  const std::string_view branch = branch_scratch_;
   std::string wire = prepare_request(request, target, branch);
   const bool invite = request.method() == "INVITE";
-  std::string key = client_key(branch, request.method());
+  client_key_into(key_scratch_, branch, request.method());
   Txn& txn = create_txn(now, invite ? TxnKind::InviteClient : TxnKind::NonInviteClient,
                         invite ? TxnState::Calling : TxnState::Trying, branch, request.method());
-  txn.key = std::move(key);
+  txn.key = key_scratch_;
   client_index_.insert(&txn);
   txn.transport = target.transport;
   txn.moved_for_size = target.transport != target_in.transport;
   txn.destination = target.destination;
   txn.wire = std::move(wire);
-  txn.wire_summary = kept_summary_for(request);
+  keep_wire_summary(txn, kept_summary_for(request));
   txn.request = std::make_unique<Message>(std::move(request));
   send_client_wire(now, txn, false);
   arm_retransmission(now, txn);
@@ -424,7 +430,7 @@ SendResult SipStack::send_cancel(Instant now, TxnId invite_id) {
   txn.destination = inv_txn.destination;
   txn.connection = inv_txn.connection;
   txn.wire = serialize(cancel);
-  txn.wire_summary = kept_summary_for(cancel);
+  keep_wire_summary(txn, kept_summary_for(cancel));
   txn.request = std::make_unique<Message>(std::move(cancel));
   send_client_wire(now, txn, false);
   arm_retransmission(now, txn);
@@ -463,7 +469,7 @@ SendResult SipStack::send_stateless_response(Instant now, Message response,
   return SendResult{};
 }
 
-const MessageSummary& SipStack::summary_or_empty(const std::unique_ptr<MessageSummary>& summary) {
+const MessageSummary& SipStack::summary_or_empty(const MessageSummary* summary) {
   static const MessageSummary empty;
   return summary ? *summary : empty;
 }
@@ -506,8 +512,9 @@ SipStack::Txn& SipStack::create_txn(Instant now, TxnKind kind, TxnState initial,
   txn.kind = kind;
   txn.state = initial;
   if (tracing_) {
-    append_trace_id(txn.trace_id, branch, method, txn);
-    trace(TxnStateChange{now, txn.trace_id, initial, initial, true});
+    std::string& id_text = txn.rare_part().trace_id;
+    append_trace_id(id_text, branch, method, txn);
+    trace(TxnStateChange{now, id_text, initial, initial, true});
   }
   return txn;
 }
@@ -524,7 +531,8 @@ void SipStack::append_trace_id(std::string& out, std::string_view branch, std::s
 }
 
 const std::string& SipStack::trace_id(Txn& txn) {
-  if (txn.trace_id.empty()) {
+  std::string& id_text = txn.rare_part().trace_id;
+  if (id_text.empty()) {
     // Created while tracing was off.  An RFC 3261 key reads
     // "<branch>\n[<sent-by>\n]<METHOD>" (matching.h; a transaction's
     // method is never ACK, the one the key rewrites); an RFC 2543 server
@@ -539,9 +547,9 @@ const std::string& SipStack::trace_id(Txn& txn) {
       if (const auto via = txn.request->top_via_view()) branch = via->branch().value_or("");
       method = txn.request->method();
     }
-    append_trace_id(txn.trace_id, branch, method, txn);
+    append_trace_id(id_text, branch, method, txn);
   }
-  return txn.trace_id;
+  return id_text;
 }
 
 void SipStack::trace_timer(Instant now, Txn& txn, TimerName timer, int retransmit) {
@@ -564,7 +572,6 @@ void SipStack::cancel_timers(Txn& txn) {
   timers_.cancel(txn.retransmit_timer);
   timers_.cancel(txn.timeout_timer);
   timers_.cancel(txn.linger_timer);
-  timers_.cancel(txn.trying_timer);
 }
 
 void SipStack::terminate(Instant now, Txn& txn) {
@@ -601,7 +608,7 @@ void SipStack::fire(Instant now, const TimerKey& key) {
   if (!found) return;
   Txn& txn = *found;
   // The popped timer is no longer in the queue: clear the slot holding it.
-  for (TimerRef* slot : {&txn.retransmit_timer, &txn.timeout_timer, &txn.linger_timer, &txn.trying_timer}) {
+  for (TimerRef* slot : {&txn.retransmit_timer, &txn.timeout_timer, &txn.linger_timer}) {
     if (slot->refers_to(key)) *slot = TimerRef{};
   }
   if (is_client(txn.kind)) {

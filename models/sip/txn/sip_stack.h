@@ -146,48 +146,61 @@ class SipStack {
 
  private:
   // Small on purpose (a node holds thousands, most of them only waiting
-  // for Timer J or K): what only some transactions need lives behind a
-  // pointer, set when needed.
-  struct Txn {
+  // for Timer J or K, and each is fresh memory when it starts and cold
+  // when it ends): four cache lines.  What only some transactions need
+  // lives in Rare, behind a pointer that stays null for most.  Aligned so
+  // that the four lines are whole ones.
+  struct alignas(64) Txn {
+    struct Rare {
+      std::string trace_id;  // "<branch>/<METHOD>/client|server"; built when first traced
+      std::unique_ptr<MessageSummary> wire_summary;  // only while tracing
+      // INVITE client, after a non-2xx final (§17.1.1.3): the ACK it sends.
+      std::optional<std::string> ack_wire;
+      std::unique_ptr<MessageSummary> ack_summary;  // only while tracing
+      std::string response_to_tag;  // RFC 2543 server: To tag of our responses (ACK match)
+      // Server, for a request that came on a stream connection: how it
+      // arrived (§18.2.2: the response goes back on that connection while
+      // it is open).  A datagram's response goes to via_destination.
+      std::optional<InboundContext> stream_from;
+    };
+    Rare& rare_part() {
+      if (!rare) rare = std::make_unique<Rare>();
+      return *rare;
+    }
+
     TxnId id = kNoTxn;
     TxnKind kind = TxnKind::InviteClient;
     TxnState state = TxnState::Calling;
-    std::string trace_id;  // "<branch>/<METHOD>/client|server"; built when first traced
-    TxnKey key;            // index key (client_key / server_key); empty for RFC 2543 server txns
-    // Client: as sent, until a non-INVITE one's final response (Completed
-    // never needs it).  Server: as received, for INVITE (100 Trying, CANCEL
-    // matching) and RFC 2543 transactions (matching) only.
-    std::unique_ptr<Message> request;
     // Where our messages go: client → the request's destination; server →
     // the response's (decided at the first response, §18.2.2).
     Transport transport = Transport::Udp;
-    std::optional<Endpoint> destination;
-    std::optional<ConnectionId> connection;
     // Client: the request was meant for UDP and moved to TCP by the size
     // rule; a failed connection falls back to UDP (§18.1.1).
     bool moved_for_size = false;
-    // What a retransmission re-sends: the request (client), the ACK for a
-    // non-2xx (INVITE client, Completed), the last response (server).
-    std::string wire;
-    std::unique_ptr<MessageSummary> wire_summary;  // only while tracing
-    struct Ack {
-      std::string wire;
-      std::unique_ptr<MessageSummary> summary;
-    };
-    std::unique_ptr<Ack> ack;  // INVITE client, after a non-2xx final (§17.1.1.3)
-    InboundContext from;           // server: how the request arrived
+    uint16_t last_status = 0;  // server: last response code sent
+    uint16_t retransmits = 0;
+    TxnKey key;  // index key (client_key / server_key); empty for RFC 2543 server txns
+    std::optional<ConnectionId> connection;
+    std::optional<Endpoint> destination;
     // Server: §18.2.2 / RFC 3581 §4 destination from the request's stamped
     // top Via, for a response not sent on the request's connection
     // (nullopt: the Via names no usable address).
     std::optional<Endpoint> via_destination;
-    int last_status = 0;           // server: last response code sent
-    std::string response_to_tag;   // server: To tag of our responses (RFC 2543 ACK match)
-    Duration interval{};           // current retransmission interval (A, E, G)
-    int retransmits = 0;
+    // What a retransmission re-sends: the request (client), the last
+    // response (server).  (An INVITE client's ACK is in Rare.)
+    std::string wire;
+    // Client: as sent, until a non-INVITE one's final response (Completed
+    // never needs it).  Server: as received, for INVITE (100 Trying, CANCEL
+    // matching) and RFC 2543 transactions (matching) only.
+    std::unique_ptr<Message> request;
+    std::unique_ptr<Rare> rare;
+    Duration interval{};  // current retransmission interval (A, E, G)
     TimerRef retransmit_timer;  // A, E, G
     TimerRef timeout_timer;     // B, F, H
-    TimerRef linger_timer;      // D, K, I, J
-    TimerRef trying_timer;      // §17.2.1 200 ms 100 Trying
+    // D, K, I, J; and §17.2.1's 200 ms 100 Trying timer, which runs only in
+    // an INVITE server's Proceeding before its first response, when no
+    // linger timer can.
+    TimerRef linger_timer;
   };
 
   // inbound dispatch
@@ -238,8 +251,17 @@ class SipStack {
   std::unique_ptr<MessageSummary> kept_summary_for(const Message& message) const {
     return tracing_ ? std::make_unique<MessageSummary>(summarize(message)) : nullptr;
   }
-  static const MessageSummary& summary_or_empty(const std::unique_ptr<MessageSummary>& summary);
-  Txn* find_server_txn(const Message& request, const std::optional<std::string>& key);
+  static const MessageSummary& summary_or_empty(const MessageSummary* summary);
+  // The kept summary of txn.wire (empty when nothing traces).
+  static const MessageSummary& wire_summary_of(const Txn& txn) {
+    return summary_or_empty(txn.rare ? txn.rare->wire_summary.get() : nullptr);
+  }
+  // Keeps `summary` as txn.wire's (no Rare part is made for a null one).
+  static void keep_wire_summary(Txn& txn, std::unique_ptr<MessageSummary> summary) {
+    if (summary || txn.rare) txn.rare_part().wire_summary = std::move(summary);
+  }
+  // `key`: the request's server_key, or nullptr for RFC 2543 matching.
+  Txn* find_server_txn(const Message& request, const std::string* key);
   void reject_request(Instant now, const Received& received, const Rejection& rejection);
   // A datagram that did not parse: answer it statelessly when enough of it
   // is readable to address a response (see salvage_request_for_reply).
@@ -276,7 +298,13 @@ class SipStack {
   Fifo<TraceEvent> trace_;
   std::function<void(TraceEvent&&)> trace_observer_;
   std::vector<Received> stream_batch_;
-  std::string key_scratch_;  // client_key of a received response, reused (no allocation per lookup)
+  // A transaction key being built (client_key of a received response or
+  // of a new request, server_key of a received request), reused: no
+  // allocation per lookup or per new transaction.
+  std::string key_scratch_;
+  // The branch of a new client transaction and its Via's text, reused.
+  std::string branch_scratch_;
+  std::string via_scratch_;
   bool tracing_ = true;
 };
 

@@ -22,11 +22,26 @@ TEST(TxnKey, HoldsShortKeysInlineAndLongOnesOnTheHeap) {
   key = short_key;  // and back inline
   EXPECT_EQ(std::string_view(key).data(), inline_view.data());
   EXPECT_EQ(std::string_view(key), short_key);
-  key = std::string(64, 'k');  // exactly the inline room
+  key = std::string(60, 'k');  // exactly the inline room
   EXPECT_EQ(std::string_view(key).data(), inline_view.data());
-  EXPECT_EQ(key.size(), 64u);
+  EXPECT_EQ(key.size(), 60u);
+  key = std::string(61, 'k');  // one more: the heap
+  EXPECT_NE(std::string_view(key).data(), inline_view.data());
+  EXPECT_EQ(std::string_view(key), std::string(61, 'k'));
   key = std::string_view();
   EXPECT_TRUE(key.empty());
+}
+
+TEST(TxnKey, TakesAPartOfItselfInlineOrOnTheHeap) {
+  TxnKey key;
+  const std::string long_key = std::string(100, 'a') + "\nb";
+  key = long_key;
+  key = std::string_view(key).substr(50);  // heap to heap, from the old block
+  EXPECT_EQ(std::string_view(key), long_key.substr(50));
+  key = std::string_view(key).substr(40);  // heap to inline
+  EXPECT_EQ(std::string_view(key), long_key.substr(90));
+  key = std::string_view(key).substr(1);  // inline to inline
+  EXPECT_EQ(std::string_view(key), long_key.substr(91));
 }
 
 }  // namespace
