@@ -226,7 +226,7 @@ void SipNode::send_to_current(Instant now, Outgoing& out) {
                                                      : stack_.send_request(now, out.request, where);
     if (sent.ok()) {
       out.txn = sent.txn;
-      by_txn_[sent.txn] = out.handle;
+      by_txn_.create(sent.txn) = out.handle;
       return;
     }
     ++counters_.failovers;
@@ -249,9 +249,9 @@ void SipNode::fail_locally(Instant now, Outgoing& out, int code, std::string_vie
 }
 
 void SipNode::on_stack_response(Instant now, ResponseReceived&& received) {
-  auto by = by_txn_.find(received.txn);
-  if (by == by_txn_.end()) return;  // e.g. the response to our CANCEL: nothing for the TU
-  const RequestHandle handle = by->second;
+  const RequestHandle* by = by_txn_.find(received.txn);
+  if (!by) return;  // e.g. the response to our CANCEL: nothing for the TU
+  const RequestHandle handle = *by;
   Outgoing* found = outgoing_.find(handle);
   if (!found) return;
   Outgoing& out = *found;

@@ -155,7 +155,10 @@ class SipNode final : private TuContext {
 
   RequestHandle next_handle_ = 1;
   IdTable<Outgoing> outgoing_;  // handles are issued in order; an Outgoing& stays valid
-  std::unordered_map<TxnId, RequestHandle> by_txn_;
+  // The request each of our client transactions carries.  A window by id,
+  // not a hash map: the stack numbers transactions in the order it makes
+  // them, and each is entered here as soon as it is made.
+  IdTable<RequestHandle> by_txn_;
   std::unordered_map<dns::LookupId, RequestHandle> by_lookup_;
   std::multimap<Instant, TimerCookie> tu_timers_;
   // (transport, address, port) of targets that failed → when.

@@ -3,6 +3,12 @@
 namespace siplab::sip {
 
 std::string make_branch(Random& random, uint64_t sequence) {
+  std::string branch;
+  make_branch_into(branch, random, sequence);
+  return branch;
+}
+
+void make_branch_into(std::string& branch, Random& random, uint64_t sequence) {
   char digits[13];  // 36^13 > 2^64
   char* end = digits + sizeof digits;
   char* p = end;
@@ -10,13 +16,12 @@ std::string make_branch(Random& random, uint64_t sequence) {
     *--p = kBase36Digits[sequence % 36];
     sequence /= 36;
   } while (sequence);
-  std::string branch;
+  branch.clear();
   branch.reserve(kMagicCookie.size() + 12 + 1 + static_cast<std::size_t>(end - p));
   branch.append(kMagicCookie);
   random.append_token(branch, 12);
   branch.push_back('.');
   branch.append(p, end);
-  return branch;
 }
 
 std::optional<uint64_t> branch_sequence(std::string_view branch) {

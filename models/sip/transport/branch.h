@@ -18,6 +18,8 @@ namespace siplab::sip {
 // The sequence lets the element index its client transactions in the
 // order it made them (see BranchSequenceHash).
 std::string make_branch(Random& random, uint64_t sequence);
+// The same written into `out` (replacing its contents).
+void make_branch_into(std::string& out, Random& random, uint64_t sequence);
 
 // The sequence number a branch made by make_branch() ends with: the
 // base-36 digits after its last dot; nullopt when it has none.

@@ -59,12 +59,11 @@ Via TransportLayer::make_via(Transport transport, std::string_view branch) const
   return via;
 }
 
-std::string TransportLayer::via_text(Transport transport, std::string_view branch) const {
+void TransportLayer::via_text_into(std::string& text, Transport transport, std::string_view branch) const {
   const std::string& prefix = via_prefix_[static_cast<unsigned>(transport)];
-  std::string text;
+  text.clear();
   text.reserve(prefix.size() + branch.size() + via_suffix_.size());
   text.append(prefix).append(branch).append(via_suffix_);
-  return text;
 }
 
 MessageEvent TransportLayer::make_event(Instant now, MessageAction action, Transport transport,

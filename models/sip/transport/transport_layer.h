@@ -79,9 +79,10 @@ class TransportLayer {
   // Our Via for a request sent over `transport` with `branch` (sent-by =
   // our host and listening port, plus ";rport" when configured).
   Via make_via(Transport transport, std::string_view branch) const;
-  // make_via(transport, branch).to_string(), without building the Via: the
-  // text around the branch is the same for every request.
-  std::string via_text(Transport transport, std::string_view branch) const;
+  // make_via(transport, branch).to_string() written into `out` (replacing
+  // its contents), without building the Via: the text around the branch
+  // is the same for every request.
+  void via_text_into(std::string& out, Transport transport, std::string_view branch) const;
   // Queues `bytes` for `destination`.  Stream transports use `connection`
   // if it is still open, else an open connection to `destination`, else a
   // new one; the connection used is returned (nullopt for datagrams).

@@ -219,7 +219,7 @@ std::optional<StampedTopVia> stamp_top_via(Message& message, const Endpoint& sou
     via_row = row->value;
   }
   ViaFacts facts = facts_of(*via);
-  StampedTopVia out{std::string(facts.branch.value_or("")), via->sent_by(), std::nullopt};
+  StampedTopVia out{facts.branch.value_or(""), via->sent_by(), std::nullopt};
   const ViaStamp stamp = stamp_for(facts, source);
   if (!stamp.received && !stamp.rport) {
     out.response_destination = destination_for(facts, transport);

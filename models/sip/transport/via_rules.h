@@ -31,7 +31,10 @@ void stamp_received(Via& via, const Endpoint& source);
 // as the parser read it: its top Via is used instead of parsing the row
 // again while the row still holds the text parsed.
 struct StampedTopVia {
-  std::string branch;   // "" when the Via has none
+  // "" when the Via has none.  Views the Via text as received: in the
+  // message's storage, or in `parsed`'s buffer, so valid while the caller
+  // still handles this request (a view saves a heap string per request).
+  std::string_view branch;
   std::string sent_by;  // "host[:port]", IPv6 bracketed
   // response_destination() of the stamped Via over the arrival transport.
   std::optional<Endpoint> response_destination;

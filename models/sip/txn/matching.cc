@@ -42,16 +42,22 @@ std::optional<std::string> server_key(const Via& via, std::string_view method) {
 }
 
 std::optional<std::string> server_key(std::string_view branch, std::string_view sent_by, std::string_view method) {
-  if (!is_rfc3261_branch(branch)) return std::nullopt;
-  if (method == "ACK") method = "INVITE";
   std::string key;
+  if (!server_key_into(key, branch, sent_by, method)) return std::nullopt;
+  return key;
+}
+
+bool server_key_into(std::string& key, std::string_view branch, std::string_view sent_by, std::string_view method) {
+  key.clear();
+  if (!is_rfc3261_branch(branch)) return false;
+  if (method == "ACK") method = "INVITE";
   key.reserve(branch.size() + sent_by.size() + method.size() + 2);
   key.append(branch).push_back('\n');
   // sent-by host compares case-insensitively (hosts are case-insensitive).
   for (char c : sent_by) key.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
   key.push_back('\n');
   key.append(method);
-  return key;
+  return true;
 }
 
 namespace {

@@ -29,6 +29,9 @@ std::optional<std::string> server_key(const Message& request,
 std::optional<std::string> server_key(const Via& top_via, std::string_view method);
 // The same from the top Via's branch and sent-by ("host[:port]").
 std::optional<std::string> server_key(std::string_view branch, std::string_view sent_by, std::string_view method);
+// The same written into `out` (replacing its contents); false, with `out`
+// left empty, when there is no RFC 3261 branch.
+bool server_key_into(std::string& out, std::string_view branch, std::string_view sent_by, std::string_view method);
 
 // §17.2.3 RFC 2543 fallback for a request without the magic cookie: does
 // `incoming` belong to the transaction created by `original`?

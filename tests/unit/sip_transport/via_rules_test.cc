@@ -219,6 +219,10 @@ TEST(Branch, FreshBranchesCarryTheCookieAndDiffer) {
   EXPECT_NE(a, b);  // the random part differs even for one sequence number
   SeededRandom again(42);
   EXPECT_EQ(make_branch(again, 1), a);  // reproducible from the seed
+  SeededRandom into(42);
+  std::string reused = "what the buffer held before";
+  make_branch_into(reused, into, 1);
+  EXPECT_EQ(reused, a);  // the same branch, written over the old text
   EXPECT_TRUE(is_rfc3261_branch(a));
   EXPECT_FALSE(is_rfc3261_branch("z9hG4bK"));
   EXPECT_FALSE(is_rfc3261_branch("Z9HG4BKabc"));  // §17.2.3: case-sensitive cookie
