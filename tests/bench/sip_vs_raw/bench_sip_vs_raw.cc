@@ -9,8 +9,9 @@
 //   bench_sip_vs_raw [N=20000] [spacing_us=50] [only=sip|traced|raw|both] [rounds=5]
 // `both` (the default) runs the untraced SIP part and the raw part
 // `rounds` times, alternately, and prints the median ratio.
-// `only` runs just that part (for a profiler: callgrind on one run); the raw
-// part then takes its datagram sizes from a one-transaction traced run.
+// `only` runs just that part (for a profiler: callgrind on one run), once,
+// or `rounds` times when rounds are given; the raw part then takes its
+// datagram sizes from a one-transaction traced run.
 // The wall clock is read here, around Simulator::Run(), never inside the
 // runtime.
 #include <algorithm>
@@ -257,17 +258,20 @@ int main(int argc, char** argv) {
                 1e6 * r.seconds / static_cast<double>(n), unit);
   };
   if (!only.empty() && only != "both") {
-    Result r;
-    if (only == "raw") {
-      const Result sizes = run_sip(1, spacing, true);
-      r = run_raw(n, spacing, sizes.request_bytes, sizes.response_bytes);
-    } else {
-      r = run_sip(n, spacing, only == "traced");
+    // One run unless rounds are given; then that many in one process, so a
+    // profiler can look past the first run's heap growth.
+    const long runs = argc > 4 ? rounds : 1;
+    const Result sizes = only == "raw" ? run_sip(1, spacing, true) : Result{};
+    bool all_completed = true;
+    for (long run = 0; run < runs; ++run) {
+      const Result r = only == "raw" ? run_raw(n, spacing, sizes.request_bytes, sizes.response_bytes)
+                                     : run_sip(n, spacing, only == "traced");
+      std::string label = only;
+      label.push_back(':');
+      line(label.c_str(), r, only == "raw" ? "exchange" : "transaction");
+      all_completed = all_completed && r.completed == n;
     }
-    std::string label = only;
-    label.push_back(':');
-    line(label.c_str(), r, only == "raw" ? "exchange" : "transaction");
-    return r.completed == n ? 0 : 1;
+    return all_completed ? 0 : 1;
   }
   // The traced run first (it also measures the message sizes for the raw
   // runs, and pays for growing the heap), then untraced SIP and raw runs
