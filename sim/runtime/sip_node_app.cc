@@ -149,9 +149,13 @@ void SipNodeApp::send(sip::Transmit& transmit) {
   ns3::Ptr<ns3::Socket>& socket = from_resolver ? dns_udp_ : sip_udp_;
   auto packet = ns3::Create<ns3::Packet>(reinterpret_cast<const uint8_t*>(transmit.bytes.data()),
                                          static_cast<uint32_t>(transmit.bytes.size()));
+  if (last_destination_ != transmit.destination) {
+    last_destination_ = transmit.destination;
+    last_ns3_destination_ = to_ns3_socket_address(transmit.destination);
+  }
   // A UDP send that finds no route is lost like any datagram; the
   // transaction timers handle it (RFC 3261 §17.1.2.2).
-  if (socket->SendTo(packet, 0, to_ns3_socket_address(transmit.destination)) >= 0) ++counters_.datagrams_out;
+  if (socket->SendTo(packet, 0, last_ns3_destination_) >= 0) ++counters_.datagrams_out;
 }
 
 void SipNodeApp::send_stream(sip::Transmit& transmit) {

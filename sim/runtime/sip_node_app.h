@@ -17,6 +17,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "ns3/address.h"
 #include "ns3/application.h"
 #include "ns3/event-id.h"
 #include "ns3/nstime.h"
@@ -116,6 +117,11 @@ class SipNodeApp : public ns3::Application {
   std::vector<Command> scheduled_commands_;  // command_at's, by slot, until due
   std::vector<uint32_t> free_command_slots_;
   std::string rx_buffer_;  // reused for every received payload
+  // The last datagram destination in ns-3's form: a node mostly talks to
+  // the same few peers, and the conversion builds and serializes an
+  // InetSocketAddress every time.
+  std::optional<Endpoint> last_destination_;
+  ns3::Address last_ns3_destination_;
   TraceSink trace_sink_;
   SipNodeAppCounters counters_;
 };
