@@ -45,7 +45,7 @@ void SipNodeApp::StartApplication() {
   std::vector<Command> early = std::move(early_commands_);
   early_commands_.clear();
   for (const auto& command : early) run_command(command);
-  drain();
+  drain(now());
 }
 
 void SipNodeApp::StopApplication() {
@@ -102,13 +102,14 @@ void SipNodeApp::run_scheduled_command(uint32_t slot) {
 }
 
 void SipNodeApp::run_command(const Command& command) {
-  node_->command(now(), [&](sip::TuContext& context) { command(context); });
-  drain();
+  const Instant t = now();
+  node_->command(t, [&](sip::TuContext& context) { command(context); });
+  drain(t);
 }
 
 // ---------------------------------------------------------------- outputs
 
-void SipNodeApp::drain() {
+void SipNodeApp::drain(Instant now) {
   draining_ = true;
   for (;;) {
     while (auto transmit = node_->poll_transmit()) send(*transmit);
@@ -122,8 +123,7 @@ void SipNodeApp::drain() {
     if (trace_sink_) {
       node_->drain_traces(trace_sink_);
     } else {
-      while (node_->poll_trace()) {
-      }
+      node_->drain_traces([](const sip::NodeTrace&) {});
     }
     if (failed_while_draining_.empty()) break;
     // Stream sends that failed inside the drain: report them now, outside
@@ -133,11 +133,11 @@ void SipNodeApp::drain() {
     failed_while_draining_.clear();
     for (auto id : failed) {
       ++counters_.connections_failed;
-      node_->handle_connection_closed(now(), id, true);
+      node_->handle_connection_closed(now, id, true);
     }
   }
   draining_ = false;
-  rearm_timer();
+  rearm_timer(now);
 }
 
 void SipNodeApp::send(sip::Transmit& transmit) {
@@ -203,7 +203,7 @@ void SipNodeApp::flush(sip::ConnectionId, Connection& c) {
   c.pending.erase(0, offset);
 }
 
-void SipNodeApp::rearm_timer() {
+void SipNodeApp::rearm_timer(Instant now) {
   // One pending ns-3 event per node, at or before the core's earliest
   // deadline.  It is only moved when the deadline moves EARLIER: a deadline
   // that moves later (the earliest timer was cancelled, as when a response
@@ -217,7 +217,7 @@ void SipNodeApp::rearm_timer() {
   if (armed_for_ && *armed_for_ <= *due) return;
   if (armed_for_) timer_.Cancel();
   armed_for_ = due;
-  const int64_t delay = std::max<int64_t>(0, (*due - now()).count());
+  const int64_t delay = std::max<int64_t>(0, (*due - now).count());
   timer_ = ns3::Simulator::Schedule(ns3::NanoSeconds(delay), &SipNodeApp::on_timer, this);
 }
 
@@ -230,9 +230,9 @@ void SipNodeApp::on_timer() {
   if (due && *due <= t) {
     ++counters_.timer_events;
     node_->handle_timeout(t);
-    drain();
+    drain(t);
   } else {
-    rearm_timer();
+    rearm_timer(t);
   }
 }
 
@@ -245,8 +245,9 @@ void SipNodeApp::on_udp_readable(ns3::Ptr<ns3::Socket> socket) {
     rx_buffer_.resize(packet->GetSize());
     packet->CopyData(reinterpret_cast<uint8_t*>(rx_buffer_.data()), packet->GetSize());
     ++counters_.datagrams_in;
-    node_->handle_datagram(now(), endpoint_from_ns3(from), local, rx_buffer_);
-    drain();
+    const Instant t = now();
+    node_->handle_datagram(t, endpoint_from_ns3(from), local, rx_buffer_);
+    drain(t);
   }
 }
 
@@ -259,14 +260,15 @@ void SipNodeApp::watch_stream(ns3::Ptr<ns3::Socket> socket) {
 
 void SipNodeApp::on_accept(ns3::Ptr<ns3::Socket> socket, const ns3::Address& from) {
   ++counters_.connections_accepted;
+  const Instant t = now();
   const sip::ConnectionId id =
-      node_->handle_connection_accepted(now(), Transport::Tcp, endpoint_from_ns3(from), sip_local_);
+      node_->handle_connection_accepted(t, Transport::Tcp, endpoint_from_ns3(from), sip_local_);
   Connection& c = connections_[id];
   c.socket = socket;
   c.connected = true;
   by_socket_[ns3::PeekPointer(socket)] = id;
   watch_stream(socket);
-  drain();
+  drain(t);
 }
 
 void SipNodeApp::on_connected(ns3::Ptr<ns3::Socket> socket) {
@@ -286,8 +288,9 @@ void SipNodeApp::on_stream_readable(ns3::Ptr<ns3::Socket> socket) {
   while (ns3::Ptr<ns3::Packet> packet = socket->Recv()) {
     rx_buffer_.resize(packet->GetSize());
     packet->CopyData(reinterpret_cast<uint8_t*>(rx_buffer_.data()), packet->GetSize());
-    node_->handle_stream(now(), id, rx_buffer_);
-    drain();
+    const Instant t = now();
+    node_->handle_stream(t, id, rx_buffer_);
+    drain(t);
     if (!by_socket_.contains(ns3::PeekPointer(socket))) break;  // the core closed it
   }
 }
@@ -316,8 +319,9 @@ void SipNodeApp::connection_lost(ns3::Ptr<ns3::Socket> socket, bool failed) {
     return;
   }
   if (failed) ++counters_.connections_failed;
-  node_->handle_connection_closed(now(), id, failed);
-  drain();
+  const Instant t = now();
+  node_->handle_connection_closed(t, id, failed);
+  drain(t);
 }
 
 void SipNodeApp::forget(sip::ConnectionId id) {

@@ -74,13 +74,14 @@ class SipNodeApp : public ns3::Application {
 
   void run_command(const Command& command);
   void run_scheduled_command(uint32_t slot);
-  // After every input: put transmits on sockets, close connections, hand
-  // traces to the sink, then re-arm the timer.
-  void drain();
+  // After every input (at `now`: simulated time stands still inside an
+  // ns-3 event): put transmits on sockets, close connections, hand traces
+  // to the sink, then re-arm the timer.
+  void drain(Instant now);
   void send(sip::Transmit& transmit);
   void send_stream(sip::Transmit& transmit);
   void flush(sip::ConnectionId id, Connection& connection);
-  void rearm_timer();
+  void rearm_timer(Instant now);
   void on_timer();
 
   void on_udp_readable(ns3::Ptr<ns3::Socket> socket);

@@ -63,8 +63,7 @@ void SipNode::handle_timeout(Instant now) {
   resolver_.handle_timeout(now);
   collect_resolver_events();
   pump(now);
-  fire_tu_timers(now);
-  pump(now);
+  fire_tu_timers(now);  // pumps after each timer it fires
 }
 
 // ---------------------------------------------------------------- outputs
@@ -301,11 +300,8 @@ void SipNode::collect_resolver_events() {
   }
 }
 
-bool SipNode::drain_resolver(Instant now) {
-  if (!resolver_.has_results()) return false;  // the common case: nothing looked up
-  bool any = false;
+void SipNode::drain_resolver(Instant now) {
   while (auto result = resolver_.poll_result()) {
-    any = true;
     auto by = by_lookup_.find(result->id);
     if (by == by_lookup_.end()) continue;
     const RequestHandle handle = by->second;
@@ -317,13 +313,10 @@ bool SipNode::drain_resolver(Instant now) {
     out.locator->handle_lookup_result(*result);
     advance_location(now, out);
   }
-  return any;
 }
 
-bool SipNode::drain_stack(Instant now) {
-  bool any = false;
+void SipNode::drain_stack(Instant now) {
   stack_.drain_events([&](TuEvent& event) {
-    any = true;
     std::visit(
         [&](auto&& e) {
           using E = std::decay_t<decltype(e)>;
@@ -341,14 +334,17 @@ bool SipNode::drain_stack(Instant now) {
         },
         std::move(event));
   });
-  return any;
 }
 
 void SipNode::pump(Instant now) {
   // Each stage can feed the other (a DNS answer sends a request whose
   // transaction reports at once; the TU reacts to an event with a request
-  // answered from the DNS cache): repeat until both are quiet.
-  while (drain_resolver(now) | drain_stack(now)) {
+  // answered from the DNS cache): repeat until both are quiet.  Asked
+  // first, so that an input that caused nothing (a retransmission
+  // absorbed, a timer with no consequence) costs two reads.
+  while (resolver_.has_results() || stack_.has_events_to_drain()) {
+    drain_resolver(now);
+    drain_stack(now);
   }
 }
 

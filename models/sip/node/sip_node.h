@@ -137,9 +137,9 @@ class SipNode final : private TuContext {
   void fail_locally(Instant now, Outgoing& out, int code, std::string_view reason);
   void on_stack_response(Instant now, ResponseReceived&& response);
   void pump(Instant now);
-  bool drain_resolver(Instant now);  // true when it handled anything
+  void drain_resolver(Instant now);
   void collect_resolver_events();
-  bool drain_stack(Instant now);
+  void drain_stack(Instant now);
   void fire_tu_timers(Instant now);
   void forget(RequestHandle handle);
   // Targets that failed within failed_target_memory go last, order kept.

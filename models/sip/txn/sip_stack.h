@@ -98,6 +98,9 @@ class SipStack {
     }
     draining_events_ = false;
   }
+  // drain_events() would deliver something now: events are queued and no
+  // drain is under way (one from inside a handler returns at once).
+  bool has_events_to_drain() const { return !events_.empty() && !draining_events_; }
   std::optional<TraceEvent> poll_trace();
 
   // ---- TU commands ----

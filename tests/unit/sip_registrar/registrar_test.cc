@@ -29,8 +29,8 @@ struct RegisterSpec {
   std::string call_id = "reg-1@198.51.100.20";
   uint32_t cseq = 1;
   std::vector<std::string> contacts = {"<sip:ivan@198.51.100.20>"};
-  std::optional<std::string> expires;
-  std::optional<std::string> authorization;
+  std::optional<std::string> expires = std::nullopt;
+  std::optional<std::string> authorization = std::nullopt;
 };
 
 Message make_register(const RegisterSpec& s) {
