@@ -119,21 +119,7 @@ void SipStack::handle_connection_closed(Instant now, ConnectionId connection, bo
   txns_.for_each([&](const Txn& txn) {
     if (txn.connection == connection) hit.push_back(txn.id);
   });
-  for (TxnId id : hit) {
-    Txn* found = txns_.find(id);
-    if (!found) continue;
-    Txn& txn = *found;
-    if (is_client(txn.kind)) {
-      if (txn.moved_for_size && (txn.state == TxnState::Calling || txn.state == TxnState::Trying)) {
-        client_retry_over_udp(now, txn);
-      } else if (txn.state == TxnState::Calling || txn.state == TxnState::Trying ||
-                 txn.state == TxnState::Proceeding) {
-        client_fail(now, txn, ResponseOrigin::TransportError);
-      }
-    } else if (txn.last_status != 0 && txn.state != TxnState::Confirmed) {
-      server_fail(now, txn, ServerFailure::TransportError);
-    }
-  }
+  report_transport_error(now, hit);
 }
 
 void SipStack::handle_unreachable(Instant now, Transport transport, const Endpoint& destination) {
@@ -141,13 +127,21 @@ void SipStack::handle_unreachable(Instant now, Transport transport, const Endpoi
   txns_.for_each([&](const Txn& txn) {
     if (txn.transport == transport && txn.destination == destination && !txn.connection) hit.push_back(txn.id);
   });
+  report_transport_error(now, hit);
+}
+
+void SipStack::report_transport_error(Instant now, const std::vector<TxnId>& hit) {
   for (TxnId id : hit) {
     Txn* found = txns_.find(id);
-    if (!found) continue;
+    if (!found) continue;  // ended by an earlier one's failure
     Txn& txn = *found;
     if (is_client(txn.kind)) {
-      if (txn.state == TxnState::Calling || txn.state == TxnState::Trying ||
-          txn.state == TxnState::Proceeding) {
+      // §18.1.1: a request moved to TCP only for its size whose stream
+      // failed is retried over UDP.
+      if (txn.moved_for_size && (txn.state == TxnState::Calling || txn.state == TxnState::Trying)) {
+        client_retry_over_udp(now, txn);
+      } else if (txn.state == TxnState::Calling || txn.state == TxnState::Trying ||
+                 txn.state == TxnState::Proceeding) {
         client_fail(now, txn, ResponseOrigin::TransportError);
       }
     } else if (txn.last_status != 0 && txn.state != TxnState::Confirmed) {

@@ -228,6 +228,11 @@ class SipStack {
   void server_fail(Instant now, Txn& txn, ServerFailure reason);
 
   // common
+  // §17.1.4 / §17.2.4: the transactions `hit` (in id order) learn of a
+  // transport error: a client still waiting for its final response fails
+  // with 503 (or retries over UDP, §18.1.1), a server that has answered
+  // and is not Confirmed reports it to the TU.
+  void report_transport_error(Instant now, const std::vector<TxnId>& hit);
   Txn& create_txn(Instant now, TxnKind kind, TxnState initial, std::string_view branch, std::string_view method);
   void set_state(Instant now, Txn& txn, TxnState to);
   // Arms `timer` due at now + wait in `slot` (cancelling what it held).
