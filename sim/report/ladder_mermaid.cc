@@ -36,7 +36,10 @@ std::string render_mermaid(const Ladder& ladder) {
     if (a.retransmit) text += " (rtx)";
     if (a.lost) text += " (lost: " + a.loss_cause + ")";
     text += " [" + format_ms(a.sent) + " ms";
-    if (previous) text += " " + format_delta_ms(a.sent - *previous);
+    if (previous) {
+      text += ' ';
+      text += format_delta_ms(a.sent - *previous);
+    }
     text += "]";
     previous = a.sent;
     out += "    c" + std::to_string(a.from_column) + arrow + "c" + std::to_string(a.to_column) + ": " +

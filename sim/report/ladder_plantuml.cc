@@ -38,8 +38,17 @@ std::string render_plantuml(const Ladder& ladder) {
     if (previous) when += " (" + format_delta_ms(a.sent - *previous) + ")";
     previous = a.sent;
     // "\n" (backslash, n) is PlantUML's line break inside a label.
-    out += "c" + std::to_string(a.from_column) + " " + arrow + " c" + std::to_string(a.to_column) + " : " +
-           puml_text(text) + "\\n" + when + "\n";
+    out += 'c';
+    out += std::to_string(a.from_column);
+    out += ' ';
+    out += arrow;
+    out += " c";
+    out += std::to_string(a.to_column);
+    out += " : ";
+    out += puml_text(text);
+    out += "\\n";
+    out += when;
+    out += '\n';
   }
   out += "@enduml\n";
   return out;

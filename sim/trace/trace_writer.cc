@@ -8,7 +8,8 @@ std::string format_seconds(Instant t) {
   const int64_t ns = t.count();
   const bool negative = ns < 0;
   const uint64_t abs_ns = negative ? static_cast<uint64_t>(-ns) : static_cast<uint64_t>(ns);
-  std::string out = (negative ? "-" : "") + std::to_string(abs_ns / 1'000'000'000ULL);
+  std::string out = negative ? "-" : "";
+  out += std::to_string(abs_ns / 1'000'000'000ULL);
   uint64_t frac = abs_ns % 1'000'000'000ULL;
   if (frac != 0) {
     std::string digits = std::to_string(frac);

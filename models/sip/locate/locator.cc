@@ -348,7 +348,10 @@ void Locator::step_srv() {
         std::erase_if(records, [](const dns::SrvData& s) { return s.target == "."; });
         std::string line = "SRV " + plan.name + ":";
         for (auto& srv : order_srv(std::move(records), random_)) {
-          line += " " + without_dot(srv.target) + ":" + std::to_string(srv.port);
+          line += ' ';
+          line += without_dot(srv.target);
+          line += ':';
+          line += std::to_string(srv.port);
           hosts_.push_back(HostPlan{plan.transport, absolute(srv.target), srv.port});
         }
         steps_.push_back(std::move(line));
@@ -391,7 +394,8 @@ void Locator::step_addresses() {
           for (const auto* rr : k.records) {
             if (const auto ip = address_of(*rr)) {
               add_target(plan.transport, without_dot(plan.host), plan.port, *ip);
-              line += " " + ip->to_string();
+              line += ' ';
+              line += ip->to_string();
             }
           }
           steps_.push_back(std::move(line));

@@ -68,7 +68,9 @@ TEST(Validation, VersionAndCSeqMismatchOnBuiltMessages) {
 }
 
 TEST(Validation, ProxyMaxForwardsAndProxyRequire) {
-  auto zero = check(request("INVITE", "").replace(request("INVITE").find("70"), 2, "0"), Role::Proxy);
+  std::string no_hops = request("INVITE");
+  no_hops.replace(no_hops.find("Max-Forwards: 70"), 16, "Max-Forwards: 0");
+  auto zero = check(no_hops, Role::Proxy);
   ASSERT_TRUE(zero);
   EXPECT_EQ(zero->status_code, 483);
   EXPECT_EQ(zero->reason, "Too Many Hops");
