@@ -11,7 +11,15 @@ namespace {
 
 constexpr uint16_t kDefaultSipPort = 5060;
 
+// A numeric host, also as an IPv6 reference: maddr is a host (RFC 3261
+// §20.42, so "[2001:db8::1]" is valid there), and RFC 5118 §4.5 asks a
+// receiver to accept received=[...] although §25.1 writes it bare.
 std::optional<IpAddress> literal_address(std::string_view host) {
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+    const auto address = IpAddress::parse(host.substr(1, host.size() - 2));
+    if (!address || !address->v6) return std::nullopt;
+    return address;
+  }
   return IpAddress::parse(host);
 }
 

@@ -187,6 +187,35 @@ TEST(ResponseDestination, FollowsReceivedRportMaddrAndSentBy) {
   EXPECT_EQ(response_destination(via("SIP/2.0/UDP pc.example;branch=z9hG4bK1"), Transport::Udp), std::nullopt);
 }
 
+TEST(ResponseDestination, AcceptsIpv6ReferencesInReceivedAndMaddr) {
+  const Endpoint v6_received{*IpAddress::parse("2001:db8::9:255"), 5060};
+  // RFC 5118 §4.5: received with and without the brackets.
+  EXPECT_EQ(response_destination(via("SIP/2.0/UDP [2001:db8::9:1];received=[2001:db8::9:255];branch=z9hG4bKas3"),
+                                 Transport::Udp),
+            v6_received);
+  EXPECT_EQ(response_destination(via("SIP/2.0/UDP [2001:db8::9:1];received=2001:db8::9:255;branch=z9hG4bKas3"),
+                                 Transport::Udp),
+            v6_received);
+  // maddr is a host (RFC 3261 §20.42): an IPv6 reference is valid there.
+  EXPECT_EQ(response_destination(via("SIP/2.0/UDP [2001:db8::9:1]:5070;maddr=[ff02::fb];branch=z9hG4bK1"),
+                                 Transport::Udp),
+            (Endpoint{*IpAddress::parse("ff02::fb"), 5070}));
+  // Brackets hold an IPv6 address only: the message layer refuses this Via.
+  EXPECT_FALSE(parse_via("SIP/2.0/UDP 10.0.0.1;received=[192.0.2.4];branch=z9hG4bK1").ok());
+}
+
+TEST(StampTopVia, StampsOverAForeignBracketedReceived) {
+  // A request whose sent-by is the source and that asks for rport: the
+  // stamp replaces the bracketed received with ours, written bare (§25.1).
+  Message m;
+  m.add_header("Via", "SIP/2.0/UDP [2001:db8::9:1];rport;received=[2001:db8::9:255];branch=z9hG4bKas3");
+  const Endpoint source{*IpAddress::parse("2001:db8::9:1"), 6000};
+  auto stamped = stamp_top_via(m, source, Transport::Udp, nullptr);
+  ASSERT_TRUE(stamped);
+  EXPECT_EQ(*m.header("Via"), "SIP/2.0/UDP [2001:db8::9:1];rport=6000;received=2001:db8::9:1;branch=z9hG4bKas3");
+  EXPECT_EQ(stamped->response_destination, source);
+}
+
 TEST(Branch, SequenceNumberReadsBack) {
   SeededRandom random(7);
   for (uint64_t n : {0ull, 1ull, 35ull, 36ull, 1295ull, 123456789ull, 4738381338321616895ull /* 36^12 - 1 */}) {
