@@ -1,10 +1,12 @@
 // The master-file parser (RFC 1035 §5) behind zone.h.
 #include "models/dns/zone.h"
 
+#include <deque>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "models/dns/name.h"
 #include "models/dns/presentation.h"
@@ -17,6 +19,11 @@ namespace {
 
 // RFC 2181 §8: TTLs are unsigned 31-bit values.
 constexpr uint32_t kMaxTtl = 2147483647;
+// $INCLUDE limits: nesting deep enough for any real layout, and a total
+// that stops a file tree whose includes fan out (each file including the
+// next twice doubles the work per level) long before it runs for minutes.
+constexpr size_t kMaxIncludeDepth = 16;
+constexpr int kMaxIncludes = 256;
 
 bool is_class_token(std::string_view t) {
   if (t.size() != 2 && t.size() != 3) return false;
@@ -34,7 +41,8 @@ bool iequals(std::string_view a, std::string_view b) {
 
 class Parser {
  public:
-  Parser(std::string_view file, std::string_view default_origin) : file_(file) {
+  Parser(std::string_view file, std::string_view default_origin, const ZoneFileReader& read_include)
+      : file_(file), read_include_(read_include) {
     if (!default_origin.empty()) {
       origin_ = std::string(default_origin);
       if (origin_.back() != '.') origin_.push_back('.');
@@ -43,6 +51,18 @@ class Parser {
   }
 
   ZoneParseResult run(std::string_view text) {
+    include_stack_.push_back(std::filesystem::path(std::string(file_)).lexically_normal().string());
+    parse_text(text);
+    check_zone();
+    ZoneParseResult result;
+    if (errors_.empty()) result.zone = Zone{apex_, std::move(records_)};
+    result.errors = std::move(errors_);
+    return result;
+  }
+
+ private:
+  // The entries of one file's text (the zone file's, or an included one's).
+  void parse_text(std::string_view text) {
     ZoneLexer lexer(text);
     ZoneEntry entry;
     LexError lex_error;
@@ -56,14 +76,8 @@ class Parser {
       else
         record(entry);
     }
-    check_zone();
-    ZoneParseResult result;
-    if (errors_.empty()) result.zone = Zone{apex_, std::move(records_)};
-    result.errors = std::move(errors_);
-    return result;
   }
 
- private:
   void error(int line, int column, std::string message) {
     errors_.push_back(ZoneError{std::string(file_), line, column, std::move(message)});
   }
@@ -110,9 +124,53 @@ class Parser {
       if (auto name = resolve_name(arg)) origin_ = *name;
       return;
     }
-    if (iequals(head.text, "$INCLUDE") || iequals(head.text, "$GENERATE"))
-      return error_at(head, "directive " + head.text + " is not supported");
+    if (iequals(head.text, "$INCLUDE")) return include(entry);
+    if (iequals(head.text, "$GENERATE"))
+      return error_at(head, "directive $GENERATE (a BIND extension) is not supported");
     error_at(head, "unknown directive '" + head.text + "'");
+  }
+
+  // RFC 1035 §5.1: "$INCLUDE <file-name> [<domain-name>]" reads the file
+  // in place, its relative names under <domain-name> if given, else under
+  // the current origin.  The including file's origin is unchanged
+  // afterwards, whatever the included one set.  As BIND does, the included
+  // file starts from the current owner and $TTL, its $TTL stays in force
+  // after it, and its last owner does not.
+  void include(const ZoneEntry& entry) {
+    const ZoneToken& head = entry.tokens.front();
+    if (entry.tokens.size() < 2) return error(entry.end_line, entry.end_column, "missing file name after $INCLUDE");
+    if (entry.tokens.size() > 3) return error_at(entry.tokens[3], "unexpected '" + entry.tokens[3].text + "' after $INCLUDE");
+    const ZoneToken& file_token = entry.tokens[1];
+    if (!read_include_) return error_at(head, "$INCLUDE needs a zone loaded from a file");
+    if (include_stack_.size() > kMaxIncludeDepth)  // the zone file and 16 open includes
+      return error_at(head, "$INCLUDE nested more than " + std::to_string(kMaxIncludeDepth) + " deep");
+    if (includes_read_ >= kMaxIncludes)
+      return error_at(head, "more than " + std::to_string(kMaxIncludes) + " $INCLUDEs in one zone");
+    std::optional<std::string> origin;
+    if (entry.tokens.size() == 3) {
+      origin = resolve_name(entry.tokens[2]);
+      if (!origin) return;
+    }
+    std::filesystem::path path(file_token.text);
+    if (path.is_relative()) path = std::filesystem::path(std::string(file_)).parent_path() / path;
+    const std::string path_text = path.lexically_normal().string();
+    for (std::string_view open : include_stack_)
+      if (open == path_text) return error_at(file_token, "file " + path_text + " includes itself");
+    ++includes_read_;
+    const std::optional<std::string> text = read_include_(path_text);
+    if (!text) return error_at(file_token, "cannot read included file " + path_text);
+    const std::string saved_origin = origin_;
+    const std::string saved_owner = last_owner_;
+    const std::string_view saved_file = file_;
+    included_files_.push_back(path_text);
+    file_ = included_files_.back();
+    if (origin) origin_ = *origin;
+    include_stack_.emplace_back(file_);
+    parse_text(*text);
+    include_stack_.pop_back();
+    file_ = saved_file;
+    origin_ = saved_origin;
+    last_owner_ = saved_owner;
   }
 
   std::optional<uint32_t> parse_ttl(const ZoneToken& t) {
@@ -183,7 +241,14 @@ class Parser {
     } else {
       return error_at(tokens[0], "no TTL given and no $TTL or earlier TTL to use");
     }
-    positions_.push_back({tokens[0].line, tokens[0].column});
+    // RFC 2181 §5: an RRset holds a record once.  A record written twice
+    // (twice in one file, or in two included files) is kept once, as BIND
+    // keeps it.
+    std::string key;
+    for (char c : owner) key.push_back(ascii_lower(c));
+    key += ' ' + type_name(*type) + ' ' + rdata_presentation(*data);
+    if (!seen_.insert(std::move(key)).second) return;
+    positions_.push_back({file_, tokens[0].line, tokens[0].column});
     records_.push_back(ResourceRecord{std::move(owner), *type, *ttl, std::move(*data)});
   }
 
@@ -199,8 +264,8 @@ class Parser {
       ++soa_count;
       if (apex_.empty()) apex_ = rr.name;
       if (!names_equal(rr.name, apex_))
-        return error(positions_[r].line, positions_[r].column, "SOA owner " + rr.name + " is not the zone apex " + apex_);
-      if (soa_count > 1) return error(positions_[r].line, positions_[r].column, "more than one SOA record");
+        return error_at_record(r, "SOA owner " + rr.name + " is not the zone apex " + apex_);
+      if (soa_count > 1) return error_at_record(r, "more than one SOA record");
     }
     if (soa_count == 0) return error(1, 1, "zone has no SOA record" + (apex_.empty() ? "" : " at " + apex_));
     // Records per owner (case-folded), to find a CNAME sharing its owner.
@@ -215,47 +280,66 @@ class Parser {
     for (size_t r = 0; r < records_.size(); ++r) {
       const auto& rr = records_[r];
       if (!is_at_or_below(rr.name, apex_))
-        error(positions_[r].line, positions_[r].column, rr.name + " is outside the zone " + apex_);
+        error_at_record(r, rr.name + " is outside the zone " + apex_);
       if (rr.type == RrType::NS && names_equal(rr.name, apex_)) apex_ns = true;
       if (rr.type == RrType::CNAME && per_owner[folded(rr.name)] > 1)
-        error(positions_[r].line, positions_[r].column, "CNAME at " + rr.name + " beside other data (RFC 1034 section 3.6.2)");
+        error_at_record(r, "CNAME at " + rr.name + " beside other data (RFC 1034 section 3.6.2)");
     }
     if (!apex_ns) error(1, 1, "zone has no NS record at " + apex_);
   }
 
   struct Position {
+    std::string_view file;  // the zone file or an included one
     int line;
     int column;
   };
+  // An error at where record `r` was written.
+  void error_at_record(size_t r, std::string message) {
+    const Position& at = positions_[r];
+    errors_.push_back(ZoneError{std::string(at.file), at.line, at.column, std::move(message)});
+  }
 
-  std::string_view file_;
+  std::string_view file_;  // the file being read (an included one inside $INCLUDE)
+  const ZoneFileReader& read_include_;
+  std::deque<std::string> included_files_;  // the names file_ and positions view
+  std::vector<std::string> include_stack_;  // the zone file, then each file being included, normalized
+  int includes_read_ = 0;
   std::string origin_;
   std::string apex_;
   std::string last_owner_;
   std::optional<uint32_t> default_ttl_;
   std::optional<uint32_t> last_ttl_;
   std::vector<ResourceRecord> records_;
+  std::unordered_set<std::string> seen_;  // "owner TYPE rdata" of each record kept, owner case-folded
   std::vector<Position> positions_;
   std::vector<ZoneError> errors_;
 };
 
 }  // namespace
 
-ZoneParseResult parse_zone(std::string_view text, std::string_view file_name, std::string_view default_origin) {
-  return Parser(file_name, default_origin).run(text);
+ZoneParseResult parse_zone(std::string_view text, std::string_view file_name, std::string_view default_origin,
+                           const ZoneFileReader& read_include) {
+  return Parser(file_name, default_origin, read_include).run(text);
 }
 
-ZoneParseResult load_zone_file(const std::string& path) {
+namespace {
+
+std::optional<std::string> read_text_file(const std::string& path) {
   std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) return std::nullopt;
   std::ifstream in(path, std::ios::binary);
-  if (!in || std::filesystem::is_directory(path, ec)) {
-    ZoneParseResult result;
-    result.errors.push_back(ZoneError{path, 0, 0, "cannot read file"});
-    return result;
-  }
+  if (!in) return std::nullopt;
   std::ostringstream text;
   text << in.rdbuf();
-  if (in.bad()) {
+  if (in.bad()) return std::nullopt;
+  return text.str();
+}
+
+}  // namespace
+
+ZoneParseResult load_zone_file(const std::string& path) {
+  const std::optional<std::string> text = read_text_file(path);
+  if (!text) {
     ZoneParseResult result;
     result.errors.push_back(ZoneError{path, 0, 0, "cannot read file"});
     return result;
@@ -263,7 +347,7 @@ ZoneParseResult load_zone_file(const std::string& path) {
   std::string_view base = path;
   if (auto slash = base.find_last_of('/'); slash != std::string_view::npos) base.remove_prefix(slash + 1);
   if (base.ends_with(".zone")) base.remove_suffix(5);
-  return parse_zone(text.str(), path, base);
+  return parse_zone(*text, path, base, read_text_file);
 }
 
 std::string format_error(const ZoneError& e) {

@@ -1,7 +1,8 @@
-// Zone files: RFC 1035 §5 master file format with $ORIGIN and $TTL
-// (RFC 2308 §4), for the record types in records.h.
+// Zone files: RFC 1035 §5 master file format with $ORIGIN, $INCLUDE and
+// $TTL (RFC 2308 §4), for the record types in records.h.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -31,14 +32,21 @@ struct ZoneParseResult {
   std::vector<ZoneError> errors;
 };
 
+// How $INCLUDE gets a file's text: nullopt when it cannot be read.
+using ZoneFileReader = std::function<std::optional<std::string>(const std::string& path)>;
+
 // Parses master-file text.  `default_origin` (absolute or not; "" for none)
 // is the initial $ORIGIN and the zone apex, which must own the zone's one
-// SOA; without it the apex is the SOA's owner.
-ZoneParseResult parse_zone(std::string_view text, std::string_view file_name, std::string_view default_origin = "");
+// SOA; without it the apex is the SOA's owner.  `read_include` serves
+// $INCLUDE (without it the directive is an error); a relative path is taken
+// from the directory of the file that includes it.
+ZoneParseResult parse_zone(std::string_view text, std::string_view file_name, std::string_view default_origin = "",
+                           const ZoneFileReader& read_include = {});
 
-// Reads and parses a file; the default origin is the file name minus its
-// directory and ".zone" ("scenarios/domain.ru.zone" → "domain.ru.").  An
-// unreadable file gives one ZoneError at line 0, column 0.
+// Reads and parses a file, and the files it includes; the default origin is
+// the file name minus its directory and ".zone" ("scenarios/domain.ru.zone"
+// → "domain.ru.").  An unreadable file gives one ZoneError at line 0,
+// column 0.
 ZoneParseResult load_zone_file(const std::string& path);
 
 // "file:line:col: error: message"

@@ -270,7 +270,10 @@ TEST_F(AuthorityTest, UndecodableQueryGetsFormerrEchoingTheHeader) {
 
 TEST_F(AuthorityTest, HandleQuerySetsTcWhenTheAnswerDoesNotFit) {
   std::string text = "$TTL 60\n@ SOA ns.t. admin.t. 1 2 3 4 5\n@ NS ns.t.\n";
-  for (int i = 0; i < 40; ++i) text += "big TXT \"" + std::string(20, 'a' + i % 26) + "\"\n";
+  // Forty different strings of 20 octets (a zone keeps a repeated record once).
+  for (int i = 0; i < 40; ++i)
+    text += "big TXT \"" + std::string(18, static_cast<char>('a' + i % 26)) + static_cast<char>('0' + i / 10) +
+            static_cast<char>('0' + i % 10) + "\"\n";
   Authority big;
   big.add_zone(zone_of(text, "t."));
   Message q;

@@ -2,6 +2,11 @@
 // and each error with its exact file:line:column.
 #include <gtest/gtest.h>
 
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
 #include "models/dns/zone.h"
 
 namespace siplab::dns {
@@ -193,8 +198,11 @@ TEST(ZoneErrors, UnterminatedQuoteAndParentheses) {
 }
 
 TEST(ZoneErrors, Directives) {
+  // Text given without a way to read files has nothing to include from.
   EXPECT_EQ(errors_of(std::string(kHead) + "$INCLUDE other.zone\n"),
-            Lines{"t.zone:4:1: error: directive $INCLUDE is not supported"});
+            Lines{"t.zone:4:1: error: $INCLUDE needs a zone loaded from a file"});
+  EXPECT_EQ(errors_of(std::string(kHead) + "$GENERATE 1-2 h$ A 192.0.2.$\n"),
+            Lines{"t.zone:4:1: error: directive $GENERATE (a BIND extension) is not supported"});
   EXPECT_EQ(errors_of(std::string(kHead) + "$FOO bar\n"), Lines{"t.zone:4:1: error: unknown directive '$FOO'"});
   EXPECT_EQ(errors_of(std::string(kHead) + "$ORIGIN\n"), Lines{"t.zone:4:8: error: missing argument to $ORIGIN"});
 }
@@ -260,6 +268,114 @@ TEST(ZoneLoad, DefaultOriginFromFileNameAndUnreadableFile) {
   ASSERT_EQ(missing.errors.size(), 1u);
   EXPECT_EQ(format_error(missing.errors[0]), "/nonexistent/x.zone:0:0: error: cannot read file");
   EXPECT_FALSE(missing.zone);
+}
+
+}  // namespace
+}  // namespace siplab::dns
+
+namespace siplab::dns {
+namespace {
+
+// $INCLUDE (RFC 1035 §5.1) over files held in memory.
+struct IncludeFiles {
+  std::map<std::string, std::string> files;
+  std::vector<std::string> asked;
+  ZoneFileReader reader() {
+    return [this](const std::string& path) -> std::optional<std::string> {
+      asked.push_back(path);
+      auto it = files.find(path);
+      if (it == files.end()) return std::nullopt;
+      return it->second;
+    };
+  }
+};
+
+std::vector<std::string> all_records(const ZoneParseResult& r) {
+  std::vector<std::string> out;
+  for (const auto& e : r.errors) out.push_back("ERROR " + format_error(e));
+  if (r.zone)
+    for (const auto& rr : r.zone->records) out.push_back(to_presentation(rr));
+  return out;
+}
+
+TEST(ZoneInclude, ReadsTheFileInPlaceAndRestoresOriginAndOwner) {
+  IncludeFiles fs;
+  // The included file sets $TTL and $ORIGIN and ends with owner x.other.t.
+  fs.files["zones/part.inc"] = "$TTL 60\nowner1 A 192.0.2.7\n$ORIGIN other.t.\nx A 192.0.2.8\n";
+  const std::string text = std::string(kHead) +
+                           "ns A 192.0.2.1\n"
+                           "$INCLUDE part.inc\n"
+                           "   A 192.0.2.9\n"            // the parent's owner again: ns.t.
+                           "y A 192.0.2.10\n"            // the parent's origin again, the included $TTL
+                           "$INCLUDE part.inc sub\n";    // relative names under sub.t.
+  ZoneParseResult r = parse_zone(text, "zones/t.zone", "t.", fs.reader());
+  EXPECT_EQ(all_records(r), (Lines{"t. 3600 IN SOA ns.t. admin.t. 1 3600 600 86400 300", "t. 3600 IN NS ns.t.",
+                                   "ns.t. 3600 IN A 192.0.2.1", "owner1.t. 60 IN A 192.0.2.7",
+                                   "x.other.t. 60 IN A 192.0.2.8", "ns.t. 60 IN A 192.0.2.9",
+                                   "y.t. 60 IN A 192.0.2.10", "owner1.sub.t. 60 IN A 192.0.2.7"}));
+  // The path is taken from the including file's directory; the second
+  // include's x.other.t. repeats a record and is kept once (RFC 2181 §5).
+  EXPECT_EQ(fs.asked, (Lines{"zones/part.inc", "zones/part.inc"}));
+}
+
+TEST(ZoneInclude, TheIncludedFileStartsFromTheCurrentOwner) {
+  IncludeFiles fs;
+  fs.files["part"] = "  A 192.0.2.77\n";
+  ZoneParseResult r = parse_zone(std::string(kHead) + "ns A 192.0.2.1\n$INCLUDE part ; a comment\n", "t.zone", "t.",
+                                 fs.reader());
+  EXPECT_EQ(all_records(r).back(), "ns.t. 3600 IN A 192.0.2.77");
+}
+
+TEST(ZoneInclude, ErrorsNameTheFileTheyAreIn) {
+  IncludeFiles fs;
+  fs.files["bad.inc"] = "ok A 192.0.2.1\nbad A 300.1.1.1\n";
+  fs.files["outside.inc"] = "elsewhere.example. A 192.0.2.1\n";
+  fs.files["self.inc"] = "$INCLUDE self.inc\n";
+  auto errors = [&](std::string_view body) {
+    Lines out;
+    for (const auto& e : parse_zone(std::string(kHead) + std::string(body), "t.zone", "t.", fs.reader()).errors)
+      out.push_back(format_error(e));
+    return out;
+  };
+  EXPECT_EQ(errors("$INCLUDE bad.inc\n"), Lines{"bad.inc:2:7: error: '300.1.1.1' is not a valid IPv4 address"});
+  EXPECT_EQ(errors("$INCLUDE outside.inc\n"), Lines{"outside.inc:1:1: error: elsewhere.example. is outside the zone t."});
+  EXPECT_EQ(errors("$INCLUDE missing.inc\n"), Lines{"t.zone:4:10: error: cannot read included file missing.inc"});
+  EXPECT_EQ(errors("$INCLUDE\n"), Lines{"t.zone:4:9: error: missing file name after $INCLUDE"});
+  EXPECT_EQ(errors("$INCLUDE bad.inc sub extra\n"), Lines{"t.zone:4:22: error: unexpected 'extra' after $INCLUDE"});
+  EXPECT_EQ(errors("$INCLUDE self.inc\n"), Lines{"self.inc:1:10: error: file self.inc includes itself"});
+  // The zone file itself counts as open.
+  EXPECT_EQ(errors("$INCLUDE ./t.zone\n"), Lines{"t.zone:4:10: error: file t.zone includes itself"});
+}
+
+TEST(ZoneInclude, NestingAndFanOutAreBounded) {
+  IncludeFiles fs;
+  // A chain of 20 files, each including the next: 16 levels are read.
+  auto name = [](char prefix, int i) { return std::string(1, prefix) + std::to_string(i); };
+  for (int i = 0; i < 20; ++i) fs.files[name('c', i)] = "$INCLUDE " + name('c', i + 1) + "\n";
+  // Ten levels, each file including the next one twice: 2^10 reads unless stopped.
+  for (int i = 0; i < 10; ++i) {
+    const std::string line = "$INCLUDE " + name('f', i + 1) + "\n";
+    fs.files[name('f', i)] = line + line;
+  }
+  fs.files["f10"] = "";
+  auto errors = [&](std::string_view body) {
+    Lines out;
+    for (const auto& e : parse_zone(std::string(kHead) + std::string(body), "t.zone", "t.", fs.reader()).errors)
+      out.push_back(format_error(e));
+    return out;
+  };
+  EXPECT_EQ(errors("$INCLUDE c0\n"), Lines{"c15:1:1: error: $INCLUDE nested more than 16 deep"});
+  fs.asked.clear();
+  const Lines fan_out = errors("$INCLUDE f0\n");
+  EXPECT_EQ(fs.asked.size(), 256u);
+  ASSERT_FALSE(fan_out.empty());
+  EXPECT_EQ(fan_out.front(), "f9:1:1: error: more than 256 $INCLUDEs in one zone");
+}
+
+TEST(ZoneParse, ARepeatedRecordIsKeptOnce) {
+  // RFC 2181 §5: owner names compare without case; the first record's TTL stays.
+  EXPECT_EQ(body_records("sip A 192.0.2.1\nSIP 60 A 192.0.2.1\nsip A 192.0.2.2\n"),
+            (Lines{"sip.t. 3600 IN A 192.0.2.1", "sip.t. 3600 IN A 192.0.2.2"}));
 }
 
 }  // namespace
