@@ -37,12 +37,14 @@ DigestOutcome DigestClient::answer(const Message& challenge, const Message& prev
   }
 
   std::vector<std::string> credentials;
+  std::vector<std::string> challenged_realms;
   bool rejected = false;
   for (std::string_view value : challenge.header_values(challenge_header)) {
     auto parsed = parse_challenge(value);
     if (!parsed) continue;
     auto* digest = std::get_if<DigestChallenge>(&*parsed);
     if (!digest) continue;  // RFC 8760 §2.7: only Digest is usable in SIP
+    challenged_realms.push_back(digest->realm);
     bool seen = false;
     for (const auto& realm : answered_realms) seen = seen || realm == digest->realm;
     // §22.2: a challenge for a realm we just answered means the credentials
@@ -68,7 +70,22 @@ DigestOutcome DigestClient::answer(const Message& challenge, const Message& prev
     credentials.push_back(serialize(*answer));
   }
   if (credentials.empty()) return rejected ? DigestOutcome::Rejected : DigestOutcome::Unusable;
+  // Credentials for a realm this response does not challenge were accepted
+  // on the way and go again: behind two proxies, the 407 of the second
+  // comes back through the first, and the retry carries both proxies'
+  // credentials (RFC 3261 §22.3, RFC 3665 §3.3 F9).  Those for a
+  // challenged realm are replaced by the new answer.
+  std::vector<std::string> kept;
+  for (std::string_view value : previous.header_values(credential_header)) {
+    auto parsed = parse_credentials(value);
+    const auto* digest = parsed ? std::get_if<DigestCredentials>(&*parsed) : nullptr;
+    bool challenged = false;
+    if (digest)
+      for (const auto& realm : challenged_realms) challenged = challenged || realm == digest->realm;
+    if (!challenged) kept.emplace_back(value);
+  }
   retry.remove_header(credential_header);
+  for (const auto& value : kept) retry.add_header(canonical_name(credential_header), value);
   for (const auto& value : credentials) retry.add_header(canonical_name(credential_header), value);
   return DigestOutcome::Answered;
 }

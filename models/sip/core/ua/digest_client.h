@@ -30,9 +30,10 @@ class DigestClient {
 
   // `challenge` is a 401 (WWW-Authenticate) or 407 (Proxy-Authenticate)
   // answering `previous`; `retry` is the request to send next (a copy of
-  // `previous` the caller gives a new CSeq).  Replaces the retry's
-  // Authorization (401) or Proxy-Authorization (407) rows with one
-  // credential per challenge; cnonce from `random`.
+  // `previous` the caller gives a new CSeq).  The retry's Authorization
+  // (401) or Proxy-Authorization (407) rows become those of `previous` for
+  // realms the response does not challenge, then one credential per
+  // challenge; cnonce from `random`.
   DigestOutcome answer(const Message& challenge, const Message& previous, Message& retry,
                        Random& random);
 
