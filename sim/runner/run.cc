@@ -88,6 +88,8 @@ sip::SipNodeConfig node_config(const ScenarioSpec& spec, const topo::Topology& t
     c.resolver.attempts = static_cast<int>(resolver->attempts);
   }
   c.locator.transports = {Transport::Udp, Transport::Tcp};
+  // The node's SIP stack has its IPv4 address only (the runtime opens no
+  // IPv6 sockets), so an AAAA target could not be reached from it: A only.
   c.locator.ipv6 = false;
   return c;
 }
