@@ -79,6 +79,7 @@ sip::SipNodeConfig node_config(const ScenarioSpec& spec, const topo::Topology& t
   sip::SipNodeConfig c;
   c.identity.name = node;
   c.identity.address = *topology.address_of(node);
+  c.identity.address6 = topology.address6_of(node);
   c.identity.port = 5060;
   c.identity.default_transport = spec.sip.transport;
   c.stack.timers = timers_of(spec);
@@ -88,9 +89,10 @@ sip::SipNodeConfig node_config(const ScenarioSpec& spec, const topo::Topology& t
     c.resolver.attempts = static_cast<int>(resolver->attempts);
   }
   c.locator.transports = {Transport::Udp, Transport::Tcp};
-  // The node's SIP stack has its IPv4 address only (the runtime opens no
-  // IPv6 sockets), so an AAAA target could not be reached from it: A only.
-  c.locator.ipv6 = false;
+  // A dual-stack node (the scenario has ipv6) listens on both addresses and
+  // sends to an IPv6 target from its IPv6 one, so RFC 3263 location looks
+  // up AAAA too (first: RFC 6724 prefers IPv6); an IPv4-only node, A only.
+  c.locator.ipv6 = c.identity.address6.has_value();
   return c;
 }
 

@@ -14,6 +14,7 @@ namespace siplab::runtime {
 SipNodeApp::SipNodeApp(sip::SipNodeConfig config, Random& random, sip::TransactionUser& tu)
     : sip_local_{config.identity.address, config.identity.port},
       dns_local_{config.identity.address, config.dns_port} {
+  if (config.identity.address6) sip6_local_ = Endpoint{*config.identity.address6, config.identity.port};
   node_ = std::make_unique<sip::SipNode>(std::move(config), random, tu);
   node_->set_tracing(false);  // until a sink is set
 }
@@ -36,11 +37,15 @@ void SipNodeApp::StartApplication() {
     dns_udp_->Bind(to_ns3_socket_address(dns_local_));
     dns_udp_->SetRecvCallback(ns3::MakeCallback(&SipNodeApp::on_udp_readable, this));
   }
-  tcp_listener_ = ns3::Socket::CreateSocket(GetNode(), ns3::TcpSocketFactory::GetTypeId());
-  tcp_listener_->Bind(to_ns3_socket_address(sip_local_));
-  tcp_listener_->Listen();
-  tcp_listener_->SetAcceptCallback(ns3::MakeNullCallback<bool, ns3::Ptr<ns3::Socket>, const ns3::Address&>(),
-                                   ns3::MakeCallback(&SipNodeApp::on_accept, this));
+  tcp_listener_ = listen_tcp(sip_local_);
+  if (sip6_local_) {
+    // A dual-stack node listens on its IPv6 address too (the core sends to
+    // an IPv6 destination from it).
+    sip_udp6_ = ns3::Socket::CreateSocket(GetNode(), udp);
+    sip_udp6_->Bind(to_ns3_socket_address(*sip6_local_));
+    sip_udp6_->SetRecvCallback(ns3::MakeCallback(&SipNodeApp::on_udp_readable, this));
+    tcp_listener6_ = listen_tcp(*sip6_local_);
+  }
   started_ = true;
   std::vector<Command> early = std::move(early_commands_);
   early_commands_.clear();
@@ -48,20 +53,30 @@ void SipNodeApp::StartApplication() {
   drain(now());
 }
 
+ns3::Ptr<ns3::Socket> SipNodeApp::listen_tcp(const Endpoint& local) {
+  ns3::Ptr<ns3::Socket> listener = ns3::Socket::CreateSocket(GetNode(), ns3::TcpSocketFactory::GetTypeId());
+  listener->Bind(to_ns3_socket_address(local));
+  listener->Listen();
+  listener->SetAcceptCallback(ns3::MakeNullCallback<bool, ns3::Ptr<ns3::Socket>, const ns3::Address&>(),
+                              ns3::MakeCallback(&SipNodeApp::on_accept, this));
+  return listener;
+}
+
 void SipNodeApp::StopApplication() {
   timer_.Cancel();
   armed_for_.reset();
-  for (ns3::Ptr<ns3::Socket>* s : {&sip_udp_, &dns_udp_}) {
+  for (ns3::Ptr<ns3::Socket>* s : {&sip_udp_, &sip_udp6_, &dns_udp_}) {
     if (!*s) continue;
     (*s)->SetRecvCallback(ns3::MakeNullCallback<void, ns3::Ptr<ns3::Socket>>());
     (*s)->Close();
     *s = nullptr;
   }
-  if (tcp_listener_) {
-    tcp_listener_->SetAcceptCallback(ns3::MakeNullCallback<bool, ns3::Ptr<ns3::Socket>, const ns3::Address&>(),
-                                     ns3::MakeNullCallback<void, ns3::Ptr<ns3::Socket>, const ns3::Address&>());
-    tcp_listener_->Close();
-    tcp_listener_ = nullptr;
+  for (ns3::Ptr<ns3::Socket>* listener : {&tcp_listener_, &tcp_listener6_}) {
+    if (!*listener) continue;
+    (*listener)->SetAcceptCallback(ns3::MakeNullCallback<bool, ns3::Ptr<ns3::Socket>, const ns3::Address&>(),
+                                   ns3::MakeNullCallback<void, ns3::Ptr<ns3::Socket>, const ns3::Address&>());
+    (*listener)->Close();
+    *listener = nullptr;
   }
   std::vector<sip::ConnectionId> ids;
   for (const auto& [id, c] : connections_) ids.push_back(id);
@@ -146,7 +161,9 @@ void SipNodeApp::send(sip::Transmit& transmit) {
     return;
   }
   const bool from_resolver = dns_udp_ && transmit.source.port == dns_local_.port;
-  ns3::Ptr<ns3::Socket>& socket = from_resolver ? dns_udp_ : sip_udp_;
+  // The core picked the source address by the destination's family.
+  const bool v6 = sip_udp6_ && transmit.source.address.v6;
+  ns3::Ptr<ns3::Socket>& socket = from_resolver ? dns_udp_ : v6 ? sip_udp6_ : sip_udp_;
   auto packet = ns3::Create<ns3::Packet>(reinterpret_cast<const uint8_t*>(transmit.bytes.data()),
                                          static_cast<uint32_t>(transmit.bytes.size()));
   if (last_destination_ != transmit.destination) {
@@ -165,7 +182,7 @@ void SipNodeApp::send_stream(sip::Transmit& transmit) {
     ns3::Ptr<ns3::Socket> socket = ns3::Socket::CreateSocket(GetNode(), ns3::TcpSocketFactory::GetTypeId());
     // Bound to the node address (ns-3 3.37 TCP still picks the outgoing
     // interface address as source when it sets up the endpoint on Connect).
-    socket->Bind(to_ns3_socket_address(Endpoint{sip_local_.address, 0}));
+    socket->Bind(to_ns3_socket_address(Endpoint{transmit.source.address, 0}));
     socket->SetConnectCallback(ns3::MakeCallback(&SipNodeApp::on_connected, this),
                                ns3::MakeCallback(&SipNodeApp::on_connect_failed, this));
     watch_stream(socket);
@@ -239,7 +256,7 @@ void SipNodeApp::on_timer() {
 // ---------------------------------------------------------------- inputs
 
 void SipNodeApp::on_udp_readable(ns3::Ptr<ns3::Socket> socket) {
-  const Endpoint& local = socket == dns_udp_ ? dns_local_ : sip_local_;
+  const Endpoint& local = socket == dns_udp_ ? dns_local_ : socket == sip_udp6_ ? *sip6_local_ : sip_local_;
   ns3::Address from;
   while (ns3::Ptr<ns3::Packet> packet = socket->RecvFrom(from)) {
     rx_buffer_.resize(packet->GetSize());
@@ -261,8 +278,9 @@ void SipNodeApp::watch_stream(ns3::Ptr<ns3::Socket> socket) {
 void SipNodeApp::on_accept(ns3::Ptr<ns3::Socket> socket, const ns3::Address& from) {
   ++counters_.connections_accepted;
   const Instant t = now();
-  const sip::ConnectionId id =
-      node_->handle_connection_accepted(t, Transport::Tcp, endpoint_from_ns3(from), sip_local_);
+  const Endpoint remote = endpoint_from_ns3(from);
+  const Endpoint& local = remote.address.v6 && sip6_local_ ? *sip6_local_ : sip_local_;
+  const sip::ConnectionId id = node_->handle_connection_accepted(t, Transport::Tcp, remote, local);
   Connection& c = connections_[id];
   c.socket = socket;
   c.connected = true;

@@ -85,6 +85,7 @@ class SipNodeApp : public ns3::Application {
   void on_timer();
 
   void on_udp_readable(ns3::Ptr<ns3::Socket> socket);
+  ns3::Ptr<ns3::Socket> listen_tcp(const Endpoint& local);
   void on_accept(ns3::Ptr<ns3::Socket> socket, const ns3::Address& from);
   void on_connected(ns3::Ptr<ns3::Socket> socket);
   void on_connect_failed(ns3::Ptr<ns3::Socket> socket);
@@ -100,10 +101,13 @@ class SipNodeApp : public ns3::Application {
 
   std::unique_ptr<sip::SipNode> node_;
   Endpoint sip_local_;
+  std::optional<Endpoint> sip6_local_;  // a dual-stack node's IPv6 SIP endpoint
   Endpoint dns_local_;
   ns3::Ptr<ns3::Socket> sip_udp_;
+  ns3::Ptr<ns3::Socket> sip_udp6_;
   ns3::Ptr<ns3::Socket> dns_udp_;
   ns3::Ptr<ns3::Socket> tcp_listener_;
+  ns3::Ptr<ns3::Socket> tcp_listener6_;
   std::unordered_map<sip::ConnectionId, Connection> connections_;
   std::unordered_map<const ns3::Socket*, sip::ConnectionId> by_socket_;
   // Streams whose failure must reach the core once the current drain ends

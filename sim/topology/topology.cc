@@ -6,6 +6,7 @@
 #include "ns3/boolean.h"
 #include "ns3/data-rate.h"
 #include "ns3/drop-tail-queue.h"
+#include "ns3/global-value.h"
 #include "ns3/mac48-address.h"
 #include "ns3/icmpv6-l4-protocol.h"
 #include "ns3/internet-stack-helper.h"
@@ -139,6 +140,11 @@ std::unique_ptr<Topology> Topology::build(TopologyPlan plan, uint64_t seed) {
   // Static routing only: the routes are ours (shortest path by delay), not
   // ns-3's global routing's hop count.
   const bool ipv6 = topo->plan_.spec.ipv6;
+  // UDP over IPv6 must carry a checksum (RFC 8200 §8.1); ns-3 computes none
+  // unless asked, and a zero one is what an IPv4-only run has always had.
+  // Set for every build, so that one run in a process does not leak into
+  // the next.
+  ns3::GlobalValue::Bind("ChecksumEnabled", ns3::BooleanValue(ipv6));
   ns3::InternetStackHelper stack;
   ns3::Ipv4StaticRoutingHelper static_routing;
   ns3::Ipv6StaticRoutingHelper static_routing6;

@@ -140,6 +140,13 @@ void assign_addresses6(const TopologySpec& spec, TopologyPlan& plan, TopologyErr
     if (in_transfer_range6(addr))
       errors.push_back({n.source_line, "node '" + n.name + "': address6 " + addr.to_string() +
                                            " is inside the link transfer range fd01::/64"});
+    // ns-3's IPv6 forwarding drops every packet to 2001:db8::/32 (the
+    // documentation prefix, RFC 3849): such a node is unreachable beyond
+    // its own link.
+    if (addr.bytes[0] == 0x20 && addr.bytes[1] == 0x01 && addr.bytes[2] == 0x0d && addr.bytes[3] == 0xb8)
+      errors.push_back({n.source_line, "node '" + n.name + "': address6 " + addr.to_string() +
+                                           " is in 2001:db8::/32 (RFC 3849), which ns-3 routers do not forward;"
+                                           " use a unique local address such as fd00::10"});
     auto [it, inserted] = owner.emplace(addr, i);
     if (!inserted)
       errors.push_back({n.source_line, "node '" + n.name + "': address6 " + addr.to_string() +

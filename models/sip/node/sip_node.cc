@@ -11,6 +11,7 @@ namespace {
 SipStackConfig stack_config_for(SipNodeConfig config) {
   SipStackConfig stack = config.stack;
   stack.transport.address = config.identity.address;
+  stack.transport.address6 = config.identity.address6;
   stack.transport.udp_port = config.identity.port;
   stack.transport.tcp_port = config.identity.port;
   return stack;

@@ -41,6 +41,11 @@ struct TuTrace {
 struct NodeIdentity {
   std::string name;        // scenario node name
   IpAddress address;       // node address
+  std::optional<IpAddress> address6;  // a dual-stack node's IPv6 address
+  // What the node names itself by in Contact, Record-Route and SDP: a
+  // dual-stack node's IPv6 address (its peers are dual-stack too: the
+  // scenario's ipv6 gives every node one), else its address.
+  const IpAddress& advertised() const { return address6 ? *address6 : address; }
   uint16_t port = 5060;    // SIP port (UDP and TCP)
   Transport default_transport = Transport::Udp;
 };

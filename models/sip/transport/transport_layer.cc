@@ -18,17 +18,20 @@ std::string_view drop_cause_name(DropCause cause) {
 }
 
 TransportLayer::TransportLayer(TransportConfig config) : config_(std::move(config)) {
-  for (Transport t : {Transport::Udp, Transport::Tcp, Transport::Tls, Transport::Sctp}) {
-    // make_via() puts branch first and rport after it.
-    Via via = make_via(t, "");
-    via.params.clear();
-    via_prefix_[static_cast<unsigned>(t)] = via.to_string() + ";branch=";
+  for (bool v6 : {false, true}) {
+    for (Transport t : {Transport::Udp, Transport::Tcp, Transport::Tls, Transport::Sctp}) {
+      // make_via() puts branch first and rport after it.
+      Via via = make_via(t, "", v6);
+      via.params.clear();
+      via_prefix_[v6][static_cast<unsigned>(t)] = via.to_string() + ";branch=";
+    }
   }
   if (config_.request_rport) via_suffix_ = ";rport";
 }
 
-Endpoint TransportLayer::local_endpoint(Transport transport) const {
-  return Endpoint{config_.address, is_reliable(transport) ? config_.tcp_port : config_.udp_port};
+Endpoint TransportLayer::local_endpoint(Transport transport, bool v6) const {
+  const IpAddress& address = v6 && config_.address6 ? *config_.address6 : config_.address;
+  return Endpoint{address, is_reliable(transport) ? config_.tcp_port : config_.udp_port};
 }
 
 std::size_t TransportLayer::udp_size_threshold() const {
@@ -43,12 +46,13 @@ Transport TransportLayer::transport_for_request(Transport wanted, std::size_t si
   return wanted;
 }
 
-Via TransportLayer::make_via(Transport transport, std::string_view branch) const {
+Via TransportLayer::make_via(Transport transport, std::string_view branch, bool v6) const {
   Via via;
   via.transport = std::string(transport_name(transport));
   if (config_.sent_by_host.empty()) {
-    via.host = config_.address.to_string();
-    via.host_kind = config_.address.v6 ? HostKind::IPv6 : HostKind::IPv4;
+    const IpAddress& address = local_endpoint(transport, v6).address;
+    via.host = address.to_string();
+    via.host_kind = address.v6 ? HostKind::IPv6 : HostKind::IPv4;
   } else {
     via.host = config_.sent_by_host;
     via.host_kind = HostKind::Name;
@@ -59,8 +63,8 @@ Via TransportLayer::make_via(Transport transport, std::string_view branch) const
   return via;
 }
 
-void TransportLayer::via_text_into(std::string& text, Transport transport, std::string_view branch) const {
-  const std::string& prefix = via_prefix_[static_cast<unsigned>(transport)];
+void TransportLayer::via_text_into(std::string& text, Transport transport, std::string_view branch, bool v6) const {
+  const std::string& prefix = via_prefix_[v6][static_cast<unsigned>(transport)];
   text.clear();
   text.reserve(prefix.size() + branch.size() + via_suffix_.size());
   text.append(prefix).append(branch).append(via_suffix_);
@@ -87,7 +91,7 @@ std::optional<ConnectionId> TransportLayer::send(Instant now, Transport transpor
                                                  bool retransmit) {
   Transmit t;
   t.transport = transport;
-  t.source = local_endpoint(transport);
+  t.source = local_endpoint(transport, destination.address.v6);
   t.destination = destination;
   t.retransmit = retransmit;
   if (is_reliable(transport)) {

@@ -25,6 +25,9 @@ namespace siplab::sip {
 
 struct TransportConfig {
   IpAddress address;          // our node's address
+  // A dual-stack node's IPv6 address: requests to an IPv6 destination go
+  // from it and name it in their Via.
+  std::optional<IpAddress> address6;
   std::string sent_by_host;   // host for Via sent-by; empty → address text
   uint16_t udp_port = 5060;
   uint16_t tcp_port = 5060;
@@ -70,7 +73,8 @@ class TransportLayer {
 
   const TransportConfig& config() const { return config_; }
   const TransportCounters& counters() const { return counters_; }
-  Endpoint local_endpoint(Transport transport) const;
+  // Our address toward a destination of that family (`v6`: IPv6).
+  Endpoint local_endpoint(Transport transport, bool v6 = false) const;
 
   // ---- sending ----
   // §18.1.1 size rule: UDP requests above the threshold move to TCP.
@@ -78,11 +82,13 @@ class TransportLayer {
   std::size_t udp_size_threshold() const;
   // Our Via for a request sent over `transport` with `branch` (sent-by =
   // our host and listening port, plus ";rport" when configured).
-  Via make_via(Transport transport, std::string_view branch) const;
-  // make_via(transport, branch).to_string() written into `out` (replacing
-  // its contents), without building the Via: the text around the branch
-  // is the same for every request.
-  void via_text_into(std::string& out, Transport transport, std::string_view branch) const;
+  // `v6`: the request goes to an IPv6 destination (sent-by is our IPv6
+  // address when we have one).
+  Via make_via(Transport transport, std::string_view branch, bool v6 = false) const;
+  // make_via(transport, branch, v6).to_string() written into `out`
+  // (replacing its contents), without building the Via: the text around
+  // the branch is the same for every request.
+  void via_text_into(std::string& out, Transport transport, std::string_view branch, bool v6 = false) const;
   // Queues `bytes` for `destination`.  Stream transports use `connection`
   // if it is still open, else an open connection to `destination`, else a
   // new one; the connection used is returned (nullopt for datagrams).
@@ -129,8 +135,8 @@ class TransportLayer {
                      std::string_view bytes, DropCause cause, std::string detail);
 
   TransportConfig config_;
-  // Per transport: our Via text up to "branch=" and after the branch value.
-  std::string via_prefix_[4];
+  // Per family (IPv4, IPv6) and transport: our Via text up to "branch=".
+  std::string via_prefix_[2][4];
   std::string via_suffix_;
   TransportCounters counters_;
   ConnectionTable connections_;

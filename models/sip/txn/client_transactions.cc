@@ -28,7 +28,7 @@ void SipStack::client_retry_over_udp(Instant now, Txn& txn) {
   txn.transport = Transport::Udp;
   txn.connection.reset();
   const std::string branch(*txn.request->top_via()->branch());
-  txn.request->set_top_via(transport_.make_via(Transport::Udp, branch));
+  txn.request->set_top_via(transport_.make_via(Transport::Udp, branch, txn.destination->address.v6));
   txn.wire = serialize(*txn.request);
   send_client_wire(now, txn, false);
   arm_retransmission(now, txn);

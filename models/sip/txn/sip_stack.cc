@@ -186,8 +186,11 @@ void SipStack::on_response(Instant now, Received&& r) {
   const std::string_view via_host = via ? via->host : "";
   const std::optional<uint16_t> via_port = via ? via->port : std::nullopt;
   const uint16_t our_port = transport_.local_endpoint(r.from.transport).port;
-  if (!has_via ||
-      !via_is_ours(via_host, via_port, config_.transport.address, our_port, config_.transport.sent_by_host)) {
+  const auto& tc = config_.transport;
+  // A dual-stack node's Via names whichever of its addresses it sent from.
+  const bool ours = has_via && (via_is_ours(via_host, via_port, tc.address, our_port, tc.sent_by_host) ||
+                                (tc.address6 && via_is_ours(via_host, via_port, *tc.address6, our_port, tc.sent_by_host)));
+  if (!ours) {
     ++counters_.via_mismatches;
     transport_.record_drop(now, r, DropCause::ViaMismatch, "top Via sent-by is not this node");
     return;
@@ -332,14 +335,15 @@ void SipStack::reject_request(Instant now, const Received& r, const Rejection& r
 // ---------------------------------------------------------------- outbound
 
 std::string SipStack::prepare_request(Message& request, Target& target, std::string_view branch) {
-  transport_.via_text_into(via_scratch_, target.transport, branch);
+  const bool v6 = target.destination.address.v6;
+  transport_.via_text_into(via_scratch_, target.transport, branch, v6);
   request.push_via_text(via_scratch_);
   std::string wire = serialize(request);
   const Transport chosen = transport_.transport_for_request(target.transport, wire.size());
   if (chosen != target.transport) {
     // §18.1.1: too big for UDP; the Via must name the transport really used.
     target.transport = chosen;
-    request.set_top_via(transport_.make_via(chosen, branch));
+    request.set_top_via(transport_.make_via(chosen, branch, v6));
     wire = serialize(request);
   }
   return wire;

@@ -270,11 +270,11 @@ TEST(TopologyPlan, LossParametersAreChecked) {
 TEST(TopologyPlan, Ipv6AddressesMirrorTheIpv4Plan) {
   TopologySpec spec = star();
   spec.ipv6 = true;
-  spec.nodes[2].address6 = IpAddress::parse("2001:db8::5060");
+  spec.nodes[2].address6 = IpAddress::parse("fd00::5060");
   const TopologyPlan plan = plan_ok(spec);
   ASSERT_EQ(plan.addresses6.size(), 4u);
   EXPECT_EQ(plan.addresses6[0].to_string(), "fd00::1");
-  EXPECT_EQ(plan.addresses6[2].to_string(), "2001:db8::5060");
+  EXPECT_EQ(plan.addresses6[2].to_string(), "fd00::5060");
   EXPECT_EQ(plan.addresses6[3].to_string(), "fd00::4");
   EXPECT_EQ(plan.links[2].transfer6_a.to_string(), "fd01::9");
   EXPECT_EQ(plan.links[2].transfer6_b.to_string(), "fd01::a");
@@ -283,18 +283,22 @@ TEST(TopologyPlan, Ipv6AddressesMirrorTheIpv4Plan) {
 }
 
 TEST(TopologyPlan, Ipv6AddressErrors) {
-  TopologySpec spec = nodes_only({"a", "b", "c", "d"});
+  TopologySpec spec = nodes_only({"a", "b", "c", "d", "e"});
   spec.ipv6 = true;
   spec.nodes[1].address6 = IpAddress::v4(192, 0, 2, 1);
   spec.nodes[2].address6 = IpAddress::parse("fd01::77");
   spec.nodes[3].address6 = IpAddress::parse("fd00::1");  // a's auto address6
+  spec.nodes[4].address6 = IpAddress::parse("2001:db8::10");
   add_link(spec, "a", "b", 1ms);
   add_link(spec, "a", "c", 1ms);
   add_link(spec, "a", "d", 1ms);
+  add_link(spec, "a", "e", 1ms);
   const TopologyErrors expected = {
       {2, "node 'b': address6 192.0.2.1 is not an IPv6 address"},
       {3, "node 'c': address6 fd01::77 is inside the link transfer range fd01::/64"},
       {4, "node 'd': address6 fd00::1 is already used by node 'a'"},
+      {5, "node 'e': address6 2001:db8::10 is in 2001:db8::/32 (RFC 3849), which ns-3 routers do not forward; "
+          "use a unique local address such as fd00::10"},
   };
   EXPECT_EQ(plan_errors(spec), expected);
 }

@@ -304,7 +304,7 @@ TEST(AuthorityBundled, DomainRuNaptrAnswerMatchesTheAddressPlan) {
   for (const auto& rr : r.additional) additional.push_back(to_presentation(rr));
   EXPECT_EQ(r.answers.size(), 2u);
   EXPECT_EQ(additional, (Lines{"_sip._udp.domain.ru. 3600 IN SRV 10 60 5060 proxy.domain.ru.",
-                               "proxy.domain.ru. 3600 IN A 192.0.2.10", "proxy.domain.ru. 3600 IN AAAA 2001:db8::10",
+                               "proxy.domain.ru. 3600 IN A 192.0.2.10", "proxy.domain.ru. 3600 IN AAAA fd00::10",
                                "_sip._tcp.domain.ru. 3600 IN SRV 10 60 5060 proxy.domain.ru."}));
   EXPECT_EQ(encode(r, kUdpPayloadLimit).size(), 237u);
 }

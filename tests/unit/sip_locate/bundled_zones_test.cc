@@ -37,9 +37,9 @@ std::vector<std::string> lines(const LocalLocateResult& r) {
 TEST(BundledZones, IvanDomainIsOneRoundTripThanksToAdditionalRecords) {
   auto r = locate("domain.ru", {Transport::Udp, Transport::Tcp}, true);
   ASSERT_EQ(r.state, LocateState::Done) << r.failure_reason;
-  EXPECT_EQ(lines(r), (std::vector<std::string>{"udp proxy.domain.ru 5060 2001:db8::10",
+  EXPECT_EQ(lines(r), (std::vector<std::string>{"udp proxy.domain.ru 5060 fd00::10",
                                                 "udp proxy.domain.ru 5060 192.0.2.10",
-                                                "tcp proxy.domain.ru 5060 2001:db8::10",
+                                                "tcp proxy.domain.ru 5060 fd00::10",
                                                 "tcp proxy.domain.ru 5060 192.0.2.10"}));
   EXPECT_EQ(r.dns_queries, 1u);
 }

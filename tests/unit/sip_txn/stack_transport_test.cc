@@ -356,3 +356,46 @@ TEST_F(UnparsableRequests, AckResponsesAndHeaderlessRequestsGetNothing) {
 
 }  // namespace
 }  // namespace siplab::sip::test
+
+namespace siplab::sip::test {
+namespace {
+
+// A dual-stack node: requests to an IPv6 target leave from its IPv6
+// address and name it in the Via; responses carrying either address in
+// the top Via are its own (§18.1.2).
+TEST(DualStackTransport, TheDestinationsFamilyPicksSourceAndVia) {
+  SeededRandom random(5);
+  SipStackConfig config = siplab::testing::stack_config("192.0.2.2");
+  config.transport.address6 = IpAddress::parse("fd00::2");
+  SipStack bob(config, random);
+  const Target v6{Transport::Udp, endpoint("[fd00::7]:5060")};
+  const Target v4{Transport::Udp, endpoint("192.0.2.7:5060")};
+  ASSERT_TRUE(bob.send_request(Instant{}, siplab::testing::make_request("OPTIONS", "sip:al@[fd00::7]", "c6"), v6).ok());
+  ASSERT_TRUE(bob.send_request(Instant{}, siplab::testing::make_request("OPTIONS", "sip:al@192.0.2.7", "c4"), v4).ok());
+  std::vector<Transmit> out;
+  while (auto t = bob.poll_transmit()) out.push_back(std::move(*t));
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[0].source, endpoint("[fd00::2]:5060"));
+  EXPECT_EQ(out[1].source, endpoint("192.0.2.2:5060"));
+  auto request6 = parse_message(out[0].bytes);
+  auto request4 = parse_message(out[1].bytes);
+  ASSERT_TRUE(request6.ok() && request4.ok());
+  EXPECT_EQ(request6->top_via()->host, "fd00::2");
+  EXPECT_EQ(request6->top_via()->to_string().substr(0, 28), "SIP/2.0/UDP [fd00::2]:5060;b");
+  EXPECT_EQ(request4->top_via()->host, "192.0.2.2");
+  // Both answers match their transactions: neither Via is "not ours".
+  for (auto* request : {&request6.value(), &request4.value()}) {
+    const Message ok = make_response(*request, 200, {}, "t");
+    const Endpoint from = request == &request6.value() ? endpoint("[fd00::7]:5060") : endpoint("192.0.2.7:5060");
+    bob.handle_datagram(Instant{}, from, request == &request6.value() ? endpoint("[fd00::2]:5060") : endpoint("192.0.2.2:5060"),
+                        serialize(ok));
+  }
+  int finals = 0;
+  while (auto e = bob.poll_event())
+    if (const auto* r = std::get_if<ResponseReceived>(&*e)) finals += r->response.status_code() == 200;
+  EXPECT_EQ(finals, 2);
+  EXPECT_EQ(bob.counters().via_mismatches, 0u);
+}
+
+}  // namespace
+}  // namespace siplab::sip::test

@@ -4,10 +4,15 @@ namespace siplab::sip {
 
 namespace {
 
+// Either of a dual-stack node's addresses.
+bool is_this_node(const IpAddress& address, const NodeIdentity& self) {
+  return address == self.address || (self.address6 && address == *self.address6);
+}
+
 bool host_is_this_node(const Uri& uri, const NodeIdentity& self) {
   if (uri.host_kind == HostKind::Name) return false;
   auto address = IpAddress::parse(uri.host);
-  return address && *address == self.address;
+  return address && is_this_node(*address, self);
 }
 
 }  // namespace
@@ -27,14 +32,14 @@ bool uri_in_our_domain(const Uri& uri, const NodeIdentity& self, std::string_vie
 bool via_is_this_node(const Via& via, const NodeIdentity& self) {
   if (via.host_kind == HostKind::Name) return false;
   auto address = IpAddress::parse(via.host);
-  return address && *address == self.address && via.port.value_or(5060) == self.port;
+  return address && is_this_node(*address, self) && via.port.value_or(5060) == self.port;
 }
 
 NameAddr record_route_entry(const NodeIdentity& self) {
   NameAddr entry;
   entry.uri.scheme = UriScheme::Sip;
-  entry.uri.host = self.address.to_string();
-  entry.uri.host_kind = self.address.v6 ? HostKind::IPv6 : HostKind::IPv4;
+  entry.uri.host = self.advertised().to_string();
+  entry.uri.host_kind = self.advertised().v6 ? HostKind::IPv6 : HostKind::IPv4;
   entry.uri.port = self.port;
   entry.uri.params.push_back(Param{"lr", std::nullopt});
   entry.angle_brackets = true;

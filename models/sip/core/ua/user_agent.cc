@@ -68,7 +68,7 @@ void UserAgent::attach(TuContext& context) {
   contact_.uri.scheme = UriScheme::Sip;
   contact_.uri.scheme_text = "sip";
   contact_.uri.user = aor_.uri.user;
-  contact_.uri.host = me.address.to_string();
+  contact_.uri.host = me.advertised().to_string();
   contact_.uri.host_kind = contact_.uri.host.find(':') != std::string::npos ? HostKind::IPv6 : HostKind::IPv4;
   contact_.uri.port = me.port;
   if (config_.transport != Transport::Udp) {
@@ -120,7 +120,7 @@ void UserAgent::add_sdp(Message& message, Call& call) const {
   uint64_t hash = 14695981039346656037ULL;
   for (unsigned char c : call.call_id) hash = (hash ^ c) * 1099511628211ULL;
   const uint64_t session = hash % 1000000000ULL;
-  message.set_body(make_sdp(aor_.uri.user, ctx_->identity().address, session, call.sdp_version++),
+  message.set_body(make_sdp(aor_.uri.user, ctx_->identity().advertised(), session, call.sdp_version++),
                    "application/sdp");
 }
 
