@@ -288,6 +288,13 @@ struct IncludeFiles {
       return it->second;
     };
   }
+  // The errors of kHead + `body` read as t.zone, formatted.
+  std::vector<std::string> errors(std::string_view body) {
+    std::vector<std::string> out;
+    for (const auto& e : parse_zone(std::string(kHead) + std::string(body), "t.zone", "t.", reader()).errors)
+      out.push_back(format_error(e));
+    return out;
+  }
 };
 
 std::vector<std::string> all_records(const ZoneParseResult& r) {
@@ -331,20 +338,14 @@ TEST(ZoneInclude, ErrorsNameTheFileTheyAreIn) {
   fs.files["bad.inc"] = "ok A 192.0.2.1\nbad A 300.1.1.1\n";
   fs.files["outside.inc"] = "elsewhere.example. A 192.0.2.1\n";
   fs.files["self.inc"] = "$INCLUDE self.inc\n";
-  auto errors = [&](std::string_view body) {
-    Lines out;
-    for (const auto& e : parse_zone(std::string(kHead) + std::string(body), "t.zone", "t.", fs.reader()).errors)
-      out.push_back(format_error(e));
-    return out;
-  };
-  EXPECT_EQ(errors("$INCLUDE bad.inc\n"), Lines{"bad.inc:2:7: error: '300.1.1.1' is not a valid IPv4 address"});
-  EXPECT_EQ(errors("$INCLUDE outside.inc\n"), Lines{"outside.inc:1:1: error: elsewhere.example. is outside the zone t."});
-  EXPECT_EQ(errors("$INCLUDE missing.inc\n"), Lines{"t.zone:4:10: error: cannot read included file missing.inc"});
-  EXPECT_EQ(errors("$INCLUDE\n"), Lines{"t.zone:4:9: error: missing file name after $INCLUDE"});
-  EXPECT_EQ(errors("$INCLUDE bad.inc sub extra\n"), Lines{"t.zone:4:22: error: unexpected 'extra' after $INCLUDE"});
-  EXPECT_EQ(errors("$INCLUDE self.inc\n"), Lines{"self.inc:1:10: error: file self.inc includes itself"});
+  EXPECT_EQ(fs.errors("$INCLUDE bad.inc\n"), Lines{"bad.inc:2:7: error: '300.1.1.1' is not a valid IPv4 address"});
+  EXPECT_EQ(fs.errors("$INCLUDE outside.inc\n"), Lines{"outside.inc:1:1: error: elsewhere.example. is outside the zone t."});
+  EXPECT_EQ(fs.errors("$INCLUDE missing.inc\n"), Lines{"t.zone:4:10: error: cannot read included file missing.inc"});
+  EXPECT_EQ(fs.errors("$INCLUDE\n"), Lines{"t.zone:4:9: error: missing file name after $INCLUDE"});
+  EXPECT_EQ(fs.errors("$INCLUDE bad.inc sub extra\n"), Lines{"t.zone:4:22: error: unexpected 'extra' after $INCLUDE"});
+  EXPECT_EQ(fs.errors("$INCLUDE self.inc\n"), Lines{"self.inc:1:10: error: file self.inc includes itself"});
   // The zone file itself counts as open.
-  EXPECT_EQ(errors("$INCLUDE ./t.zone\n"), Lines{"t.zone:4:10: error: file t.zone includes itself"});
+  EXPECT_EQ(fs.errors("$INCLUDE ./t.zone\n"), Lines{"t.zone:4:10: error: file t.zone includes itself"});
 }
 
 TEST(ZoneInclude, NestingAndFanOutAreBounded) {
@@ -358,15 +359,9 @@ TEST(ZoneInclude, NestingAndFanOutAreBounded) {
     fs.files[name('f', i)] = line + line;
   }
   fs.files["f10"] = "";
-  auto errors = [&](std::string_view body) {
-    Lines out;
-    for (const auto& e : parse_zone(std::string(kHead) + std::string(body), "t.zone", "t.", fs.reader()).errors)
-      out.push_back(format_error(e));
-    return out;
-  };
-  EXPECT_EQ(errors("$INCLUDE c0\n"), Lines{"c15:1:1: error: $INCLUDE nested more than 16 deep"});
+  EXPECT_EQ(fs.errors("$INCLUDE c0\n"), Lines{"c15:1:1: error: $INCLUDE nested more than 16 deep"});
   fs.asked.clear();
-  const Lines fan_out = errors("$INCLUDE f0\n");
+  const Lines fan_out = fs.errors("$INCLUDE f0\n");
   EXPECT_EQ(fs.asked.size(), 256u);
   ASSERT_FALSE(fan_out.empty());
   EXPECT_EQ(fan_out.front(), "f9:1:1: error: more than 256 $INCLUDEs in one zone");
