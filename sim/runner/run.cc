@@ -307,7 +307,11 @@ void write_node_info(const ScenarioSpec& spec, World& world) {
     auto& r = roles[n.name];
     if (r.empty()) r.push_back("router");
     std::string label = labels.count(n.name) ? labels[n.name] : n.name;
-    world.collector->node_info(n.name, label, r, {*world.topology->address_of(n.name)});
+    // Both addresses of a dual-stack node, so that ladders put the messages
+    // it sends over IPv6 in its own column.
+    std::vector<IpAddress> addresses{*world.topology->address_of(n.name)};
+    if (auto v6 = world.topology->address6_of(n.name)) addresses.push_back(*v6);
+    world.collector->node_info(n.name, label, r, addresses);
   }
 }
 
