@@ -46,6 +46,8 @@ struct NodeIdentity {
   // dual-stack node's IPv6 address (its peers are dual-stack too: the
   // scenario's ipv6 gives every node one), else its address.
   const IpAddress& advertised() const { return address6 ? *address6 : address; }
+  // Either of its addresses.
+  bool has_address(const IpAddress& a) const { return a == address || (address6 && a == *address6); }
   uint16_t port = 5060;    // SIP port (UDP and TCP)
   Transport default_transport = Transport::Udp;
 };

@@ -258,15 +258,15 @@ std::optional<Endpoint> response_destination(const ViaView& via, Transport trans
 
 bool via_is_ours(const Via& via, const IpAddress& address, uint16_t port,
                  const std::string& sent_by_host) {
-  return via_is_ours(via.host, via.port, address, port, sent_by_host);
+  return via_is_ours(via.host, via.port, address, std::nullopt, port, sent_by_host);
 }
 
 bool via_is_ours(std::string_view via_host, std::optional<uint16_t> via_port, const IpAddress& address,
-                 uint16_t port, const std::string& sent_by_host) {
+                 const std::optional<IpAddress>& address6, uint16_t port, const std::string& sent_by_host) {
   if (via_port.value_or(kDefaultSipPort) != port) return false;
   if (!sent_by_host.empty() && iequals(via_host, sent_by_host)) return true;
   const auto host = literal_address(via_host);
-  return host && *host == address;
+  return host && (*host == address || (address6 && *host == *address6));
 }
 
 }  // namespace siplab::sip

@@ -55,8 +55,10 @@ std::optional<Endpoint> response_destination(const ViaView& via, Transport trans
 // our address text or `sent_by_host`, port equal to `port`, 5060 when absent)?
 bool via_is_ours(const Via& via, const IpAddress& address, uint16_t port,
                  const std::string& sent_by_host);
-// The same from the sent-by parts (host without brackets, port if written).
+// The same from the sent-by parts (host without brackets, port if written),
+// for a node with a second, IPv6 address (a dual-stack node's Via names
+// whichever of the two it sent from).
 bool via_is_ours(std::string_view host, std::optional<uint16_t> via_port, const IpAddress& address,
-                 uint16_t port, const std::string& sent_by_host);
+                 const std::optional<IpAddress>& address6, uint16_t port, const std::string& sent_by_host);
 
 }  // namespace siplab::sip

@@ -187,10 +187,7 @@ void SipStack::on_response(Instant now, Received&& r) {
   const std::optional<uint16_t> via_port = via ? via->port : std::nullopt;
   const uint16_t our_port = transport_.local_endpoint(r.from.transport).port;
   const auto& tc = config_.transport;
-  // A dual-stack node's Via names whichever of its addresses it sent from.
-  const bool ours = has_via && (via_is_ours(via_host, via_port, tc.address, our_port, tc.sent_by_host) ||
-                                (tc.address6 && via_is_ours(via_host, via_port, *tc.address6, our_port, tc.sent_by_host)));
-  if (!ours) {
+  if (!has_via || !via_is_ours(via_host, via_port, tc.address, tc.address6, our_port, tc.sent_by_host)) {
     ++counters_.via_mismatches;
     transport_.record_drop(now, r, DropCause::ViaMismatch, "top Via sent-by is not this node");
     return;

@@ -4,15 +4,10 @@ namespace siplab::sip {
 
 namespace {
 
-// Either of a dual-stack node's addresses.
-bool is_this_node(const IpAddress& address, const NodeIdentity& self) {
-  return address == self.address || (self.address6 && address == *self.address6);
-}
-
 bool host_is_this_node(const Uri& uri, const NodeIdentity& self) {
   if (uri.host_kind == HostKind::Name) return false;
   auto address = IpAddress::parse(uri.host);
-  return address && is_this_node(*address, self);
+  return address && self.has_address(*address);
 }
 
 }  // namespace
@@ -32,7 +27,7 @@ bool uri_in_our_domain(const Uri& uri, const NodeIdentity& self, std::string_vie
 bool via_is_this_node(const Via& via, const NodeIdentity& self) {
   if (via.host_kind == HostKind::Name) return false;
   auto address = IpAddress::parse(via.host);
-  return address && is_this_node(*address, self) && via.port.value_or(5060) == self.port;
+  return address && self.has_address(*address) && via.port.value_or(5060) == self.port;
 }
 
 NameAddr record_route_entry(const NodeIdentity& self) {
