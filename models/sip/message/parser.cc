@@ -9,8 +9,10 @@
 namespace siplab::sip {
 namespace {
 
-ParseError err(std::size_t offset, std::string reason, int status = 400) {
-  return ParseError{offset, std::move(reason), status};
+// Cold: GCC then lays every path that builds an error out of the hot
+// code (and builds the reason text there, not on the hot path).
+[[gnu::cold]] ParseError err(std::size_t offset, std::string_view reason, int status = 400) {
+  return ParseError{offset, std::string(reason), status};
 }
 
 constexpr std::size_t npos = std::string_view::npos;

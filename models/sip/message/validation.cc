@@ -8,8 +8,9 @@
 namespace siplab::sip {
 namespace {
 
-Rejection reject(int code, std::string reason, std::vector<ExtraHeader> extra = {}) {
-  return Rejection{code, std::move(reason), std::move(extra)};
+// Cold: the paths that reject are laid out of the hot code.
+[[gnu::cold]] Rejection reject(int code, std::string_view reason, std::vector<ExtraHeader> extra = {}) {
+  return Rejection{code, std::string(reason), std::move(extra)};
 }
 
 bool contains_ci(const std::vector<std::string>& list, std::string_view value) {
