@@ -44,7 +44,11 @@ SendResult SipStack::send_response(Instant now, TxnId id, Message response) {
   if (txn.key.empty()) {
     if (auto tag = response.to_tag()) txn.rare_part().response_to_tag = std::move(*tag);
   }
-  if (!send_server_wire(now, txn, false)) {
+  // A 2xx to INVITE may be the same bytes again: the UAS core answers a
+  // retransmitted INVITE (a new transaction: the first ended with its 2xx,
+  // §17.2.1) with its 2xx once more (§13.3.1.4).
+  const bool again = txn.kind == TxnKind::InviteServer && noted_as_resent(now, response, txn.wire);
+  if (!send_server_wire(now, txn, again)) {
     server_fail(now, txn, ServerFailure::TransportError);
     return SendResult{kNoTxn, "no route for the response (top Via has no usable address)"};
   }

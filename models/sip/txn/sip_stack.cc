@@ -15,7 +15,10 @@
 namespace siplab::sip {
 
 SipStack::SipStack(SipStackConfig config, Random& random)
-    : config_(std::move(config)), random_(random), transport_(config_.transport) {
+    : config_(std::move(config)),
+      random_(random),
+      transport_(config_.transport),
+      sent_2xx_(64 * config_.timers.t1) {
   // Message events join the stack's own trace stream so their order relative
   // to state changes and timer firings is the order they happened in.
   transport_.set_observer([this](MessageEvent&& e) { trace(TraceEvent{std::move(e)}); });
@@ -457,11 +460,21 @@ SendResult SipStack::send_stateless_response(Instant now, Message response,
   std::optional<ConnectionId> connection;
   std::string wire = serialize(response);
   const MessageSummary summary = summary_for(response);
+  const bool again = noted_as_resent(now, response, wire);
   if (!route_response(now, path ? &*path : nullptr, via_destination_of(response, transport), std::move(wire),
-                      summary, false, transport, destination, connection)) {
+                      summary, again, transport, destination, connection)) {
     return SendResult{kNoTxn, "no route for the response (top Via has no usable address)"};
   }
   return SendResult{};
+}
+
+bool SipStack::noted_as_resent(Instant now, const Message& response, std::string_view wire) {
+  // Only the trace reads the answer; only 2xx to INVITE are resent outside a
+  // transaction (§13.3.1.4; a proxy forwards them, §16.7 step 2).
+  if (!tracing_ || response.status_code() < 200 || response.status_code() >= 300) return false;
+  const auto cseq = response.cseq();
+  if (!cseq || cseq->method != "INVITE") return false;
+  return sent_2xx_.note(now, wire);
 }
 
 const MessageSummary& SipStack::summary_or_empty(const MessageSummary* summary) {

@@ -25,6 +25,7 @@
 #include "models/sip/txn/events.h"
 #include "models/sip/txn/id_table.h"
 #include "models/sip/txn/key_index.h"
+#include "models/sip/txn/resend_memory.h"
 #include "models/sip/txn/timer_config.h"
 #include "models/sip/txn/timer_queue.h"
 #include "models/sip/txn/txn_key.h"
@@ -263,6 +264,9 @@ class SipStack {
     return tracing_ ? std::make_unique<MessageSummary>(summarize(message)) : nullptr;
   }
   static const MessageSummary& summary_or_empty(const MessageSummary* summary);
+  // While tracing, records a 2xx to INVITE sent at `now` as `wire`; true
+  // when the same bytes went out before (a retransmission, §13.3.1.4).
+  bool noted_as_resent(Instant now, const Message& response, std::string_view wire);
   // The kept summary of txn.wire (empty when nothing traces).
   static const MessageSummary& wire_summary_of(const Txn& txn) {
     return summary_or_empty(txn.rare ? txn.rare->wire_summary.get() : nullptr);
@@ -316,6 +320,7 @@ class SipStack {
   // The branch of a new client transaction and its Via's text, reused.
   std::string branch_scratch_;
   std::string via_scratch_;
+  ResendMemory sent_2xx_;  // 2xx to INVITE sent, for the trace's retransmit flag
   bool tracing_ = true;
 };
 
