@@ -140,11 +140,12 @@ std::unique_ptr<Topology> Topology::build(TopologyPlan plan, uint64_t seed) {
   // Static routing only: the routes are ours (shortest path by delay), not
   // ns-3's global routing's hop count.
   const bool ipv6 = topo->plan_.spec.ipv6;
-  // UDP over IPv6 must carry a checksum (RFC 8200 §8.1); ns-3 computes none
-  // unless asked, and a zero one is what an IPv4-only run has always had.
-  // Set for every build, so that one run in a process does not leak into
-  // the next.
-  ns3::GlobalValue::Bind("ChecksumEnabled", ns3::BooleanValue(ipv6));
+  // Real checksums in every packet: the IPv4 header checksum and TCP's are
+  // mandatory (RFC 791 §3.1, RFC 9293 §3.1), and so is UDP's over IPv6
+  // (RFC 8200 §8.1); ns-3 leaves them zero unless asked, and the pcaps
+  // then fail a decoder's checksum checks.  Bound for every build: the
+  // value is process-wide.
+  ns3::GlobalValue::Bind("ChecksumEnabled", ns3::BooleanValue(true));
   ns3::InternetStackHelper stack;
   ns3::Ipv4StaticRoutingHelper static_routing;
   ns3::Ipv6StaticRoutingHelper static_routing6;
@@ -233,7 +234,20 @@ void Topology::assign_node_addresses() {
       const size_t k = plan_.links_of_node[i].front();
       index = if_index_[2 * k + (plan_.links[k].a == i ? 0 : 1)];
     }
-    ipv4->AddAddress(index, own);
+    if (index != 0) {
+      // The node address goes first on the interface.  ns-3 3.37 TCP takes
+      // a connection's source from the route (TcpSocketBase::SetupEndpoint
+      // ignores the socket's bound address), and the route's source is the
+      // interface's first address for an off-link destination
+      // (Ipv4L3Protocol::SourceAddressSelection): so connections leave from
+      // the node address, as datagrams do, not from the link's.
+      const ns3::Ipv4InterfaceAddress transfer = ipv4->GetAddress(index, 0);
+      ipv4->RemoveAddress(index, 0);
+      ipv4->AddAddress(index, own);
+      ipv4->AddAddress(index, transfer);
+    } else {
+      ipv4->AddAddress(index, own);
+    }
     // Bring interfaces up only now, so static routing learns every address.
     for (uint32_t j = 1; j < ipv4->GetNInterfaces(); ++j) ipv4->SetUp(j);
     if (!plan_.spec.ipv6) continue;

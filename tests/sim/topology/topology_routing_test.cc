@@ -58,9 +58,11 @@ TEST_F(TopologyRouting, DevicesCarryTransferAndNodeAddresses) {
   const uint32_t first = topo->interface_index(0, /*end_b=*/true);
   EXPECT_EQ(first, 1u);
   ASSERT_EQ(ipv4->GetNAddresses(first), 2u);
-  EXPECT_EQ(ipv4->GetAddress(first, 0).GetLocal(), ns3::Ipv4Address("172.16.0.2"));
-  EXPECT_EQ(ipv4->GetAddress(first, 1).GetLocal(), ns3::Ipv4Address("10.0.0.1"));
-  EXPECT_EQ(ipv4->GetAddress(first, 1).GetMask(), ns3::Ipv4Mask("255.255.255.255"));
+  // The node address comes first: it is the source ns-3 picks for a TCP
+  // connection to an off-link destination.
+  EXPECT_EQ(ipv4->GetAddress(first, 0).GetLocal(), ns3::Ipv4Address("10.0.0.1"));
+  EXPECT_EQ(ipv4->GetAddress(first, 0).GetMask(), ns3::Ipv4Mask("255.255.255.255"));
+  EXPECT_EQ(ipv4->GetAddress(first, 1).GetLocal(), ns3::Ipv4Address("172.16.0.2"));
   EXPECT_EQ(ipv4->GetNAddresses(topo->interface_index(1, false)), 1u);
   for (uint32_t i = 1; i < ipv4->GetNInterfaces(); ++i) {
     EXPECT_TRUE(ipv4->IsForwarding(i)) << i;
