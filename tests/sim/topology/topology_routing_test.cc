@@ -7,6 +7,8 @@
 #include "ns3/ipv4-static-routing-helper.h"
 #include "ns3/ipv4-routing-table-entry.h"
 #include "ns3/ipv4-static-routing.h"
+#include "ns3/boolean.h"
+#include "ns3/global-value.h"
 #include "ns3/ipv4.h"
 #include "ns3/simulator.h"
 #include "sim/topology/topology.h"
@@ -71,6 +73,17 @@ TEST_F(TopologyRouting, DevicesCarryTransferAndNodeAddresses) {
   EXPECT_EQ(topo->address_of("leaf-b")->to_string(), "10.0.0.3");
   EXPECT_EQ(topo->address_of("nobody"), std::nullopt);
   EXPECT_EQ(topo->node("nobody"), nullptr);
+}
+
+TEST_F(TopologyRouting, EveryBuildComputesChecksums) {
+  // IPv4 header and TCP checksums are mandatory (RFC 791, RFC 9293), UDP's
+  // over IPv6 too (RFC 8200 §8.1): pcaps must pass a decoder's checks.
+  ns3::GlobalValue::Bind("ChecksumEnabled", ns3::BooleanValue(false));
+  auto topo = build(star());
+  ASSERT_TRUE(topo);
+  ns3::BooleanValue enabled(false);
+  ns3::GlobalValue::GetValueByName("ChecksumEnabled", enabled);
+  EXPECT_TRUE(enabled.Get());
 }
 
 TEST_F(TopologyRouting, StaticRoutesMatchThePlan) {
