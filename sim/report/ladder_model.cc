@@ -166,6 +166,20 @@ Ladder build_ladder(const Trace& trace, const LadderOptions& options) {
       case EventKind::SipRecv:
       case EventKind::SipDrop: {
         auto it = in_flight.find(sip_key(ev));
+        const bool network_loss = ev.cause == "link-loss" || ev.cause == "queue";
+        if (ev.kind == EventKind::SipDrop && network_loss && ev.transport != "UDP") {
+          // A lost TCP segment is not a lost SIP message: TCP sends it
+          // again, and the message arrives later (or its connection fails).
+          // The arrow stays in flight and notes the loss; a segment lost
+          // after the message was delivered (a resend of an unacknowledged
+          // segment) is not drawn.
+          if (it != in_flight.end() && !it->second.empty()) {
+            Arrow& a = all[it->second.front()].arrow;
+            a.detail += "\n" + ev.transport + " segment lost at " + ev.node + " (" + ev.cause + ") at " +
+                        format_ms(ev.t) + " ms; " + ev.transport + " resends it";
+          }
+          break;
+        }
         std::size_t idx;
         if (it != in_flight.end() && !it->second.empty()) {
           idx = it->second.front();

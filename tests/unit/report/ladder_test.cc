@@ -232,6 +232,29 @@ TEST(Ladder, DnsTimeoutCrossesOutTheQueryAndTheRetryIsMarked) {
             "\n(rtx) = retransmission; X = lost (cause in parentheses); times in ms since the start of the run\n");
 }
 
+TEST(Ladder, ALostTcpSegmentIsNotALostMessage) {
+  testing::TraceBuilder b;
+  b.node("a", "10.0.0.1").node("b", "10.0.0.2");
+  const std::string invite = "INVITE sip:b@10.0.0.2 SIP/2.0";
+  b.sip("sip.send", 1.0, "a", "10.0.0.1:49153", "10.0.0.2:5060", invite, "c1", "1 INVITE", "z9hG4bK1", "", false,
+        "TCP");
+  // The segment is lost, TCP resends it and the message arrives late; then
+  // a needless resend of the same segment is lost too.
+  b.sip("sip.drop", 1.005, "b", "10.0.0.1:49153", "10.0.0.2:5060", invite, "c1", "1 INVITE", "z9hG4bK1", "", false,
+        "TCP");
+  b.sip("sip.recv", 1.21, "b", "10.0.0.1:49153", "10.0.0.2:5060", invite, "c1", "1 INVITE", "z9hG4bK1", "", false,
+        "TCP");
+  b.sip("sip.drop", 1.5, "b", "10.0.0.1:49153", "10.0.0.2:5060", invite, "c1", "1 INVITE", "z9hG4bK1", "", false,
+        "TCP");
+  Ladder l = build_ladder(b.load(), {});
+  ASSERT_EQ(l.arrows.size(), 1u);
+  EXPECT_FALSE(l.arrows[0].lost);
+  EXPECT_EQ(l.arrows[0].received, Instant{1'210'000'000});
+  EXPECT_NE(l.arrows[0].detail.find("TCP segment lost at b (link-loss) at 1005.000 ms; TCP resends it"),
+            std::string::npos);
+  EXPECT_EQ(l.columns.size(), 2u);
+}
+
 TEST(Ladder, SixEntitiesFitInOneHundredColumns) {
   testing::TraceBuilder b;
   const char* names[] = {"alice-softphone", "proxy-1", "proxy-2", "proxy-3", "registrar", "bob-deskphone"};

@@ -18,8 +18,8 @@ class TraceBuilder {
   TraceBuilder& sip(const std::string& kind, double t, const std::string& node, const std::string& src,
                     const std::string& dst, const std::string& first_line, const std::string& call_id,
                     const std::string& cseq, const std::string& branch, const std::string& to_tag = "",
-                    bool retransmit = false) {
-    nlohmann::ordered_json f = {{"transport", "UDP"}, {"src", src}, {"dst", dst}, {"bytes", 100},
+                    bool retransmit = false, const std::string& transport = "UDP") {
+    nlohmann::ordered_json f = {{"transport", transport}, {"src", src}, {"dst", dst}, {"bytes", 100},
                                 {"first_line", first_line}, {"call_id", call_id}, {"cseq", cseq},
                                 {"branch", branch}, {"from_tag", "ft"}, {"to_tag", to_tag}};
     if (kind == "sip.send") f["retransmit"] = retransmit;
