@@ -3,8 +3,10 @@
 #include <cctype>
 #include <fstream>
 #include <sstream>
+#include <system_error>
 
 #include <fmt/format.h>
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 #include "sim/scenario/sections.h"
@@ -84,6 +86,12 @@ LoadResult load_scenario_text(std::string_view yaml, const std::string& file_lab
   YAML::Node root;
   try {
     root.reset(YAML::Load(std::string(yaml)));
+  } catch (const YAML::DeepRecursion& e) {
+    // (yaml-cpp's own text for this is "bad file".)
+    result.diagnostics.push_back({file_label, e.mark.line + 1, e.mark.column + 1,
+                                  fmt::format("YAML syntax: nested {} levels deep, more than the reader allows",
+                                              e.depth())});
+    return result;
   } catch (const YAML::ParserException& e) {
     // yaml-cpp marks are 0-based.
     result.diagnostics.push_back({file_label, e.mark.line + 1, e.mark.column + 1, "YAML syntax: " + e.msg});
@@ -117,6 +125,12 @@ LoadResult load_scenario_text(std::string_view yaml, const std::string& file_lab
 }
 
 LoadResult load_scenario_file(const std::filesystem::path& file, const LoadOptions& options) {
+  std::error_code error;
+  if (std::filesystem::is_directory(file, error)) {
+    LoadResult result;
+    result.diagnostics.push_back({file.string(), 0, 0, "is a folder, not a scenario file (siplab check runs a folder)"});
+    return result;
+  }
   std::ifstream in(file, std::ios::binary);
   if (!in) {
     LoadResult result;

@@ -30,7 +30,22 @@ std::string describe_node(const YAML::Node& n) {
   if (!n.IsDefined() || n.IsNull()) return "nothing";
   if (n.IsSequence()) return "a list";
   if (n.IsMap()) return "a map";
-  return fmt::format("'{}'", n.Scalar());
+  // A scalar as the file has it, but safe for a terminal and short: bytes
+  // outside printable ASCII as \xNN (a binary file is a scalar too), and at
+  // most 60 of them.
+  constexpr std::size_t kShown = 60;
+  const std::string& text = n.Scalar();
+  std::string shown;
+  for (std::size_t i = 0; i < text.size() && i < kShown; ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x20 && c < 0x7F) {
+      shown.push_back(static_cast<char>(c));
+    } else {
+      shown += fmt::format("\\x{:02X}", c);
+    }
+  }
+  if (text.size() > kShown) shown += fmt::format("... ({} bytes)", text.size());
+  return fmt::format("'{}'", shown);
 }
 
 void YamlReader::error(const YAML::Node& at, const std::string& message) {

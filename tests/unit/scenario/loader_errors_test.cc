@@ -146,5 +146,24 @@ TEST(ScenarioErrors, MissingFile) {
   EXPECT_EQ(errors_of("no-such.yaml"), "no-such.yaml: error: cannot read the scenario file\n");
 }
 
+TEST(ScenarioErrors, AFolderIsNotAScenarioFile) {
+  LoadResult r = load_scenario_file(kData);
+  EXPECT_EQ(format_diagnostics(r.diagnostics),
+            std::string(kData) + ": error: is a folder, not a scenario file (siplab check runs a folder)\n");
+}
+
+TEST(ScenarioErrors, BinaryInputIsQuotedSafelyAndShort) {
+  // A binary file reads as one scalar: its bytes are not echoed raw.
+  EXPECT_EQ(errors_of_text(std::string("b\xEE\x01k") + std::string(100, 'z')),
+            "t.yaml:1:1: error: expected the scenario as a map (name, seed, stop, nodes, ...); got "
+            "'b\\xEE\\x01k" + std::string(56, 'z') + "... (104 bytes)'\n");
+}
+
+TEST(ScenarioErrors, NestingTooDeepSaysSo) {
+  const std::string text = errors_of_text(std::string(5000, '['));
+  EXPECT_NE(text.find("t.yaml:1:"), std::string::npos) << text;
+  EXPECT_NE(text.find(" levels deep, more than the reader allows"), std::string::npos) << text;
+}
+
 }  // namespace
 }  // namespace siplab::scenario
