@@ -145,7 +145,7 @@ std::unique_ptr<Topology> Topology::build(TopologyPlan plan, uint64_t seed) {
   // (RFC 8200 §8.1); ns-3 leaves them zero unless asked, and the pcaps
   // then fail a decoder's checksum checks.  Bound for every build: the
   // value is process-wide.
-  ns3::GlobalValue::Bind("ChecksumEnabled", ns3::BooleanValue(true));
+  ns3::GlobalValue::Bind("ChecksumEnabled", ns3::BooleanValue(topo->plan_.spec.checksums || ipv6));
   ns3::InternetStackHelper stack;
   ns3::Ipv4StaticRoutingHelper static_routing;
   ns3::Ipv6StaticRoutingHelper static_routing6;
