@@ -1,6 +1,7 @@
 #include "models/dns/authority.h"
 
 #include <algorithm>
+#include <deque>
 
 #include "models/dns/name.h"
 
@@ -29,9 +30,11 @@ struct Sections {
   std::vector<const ResourceRecord*> authority;
   std::vector<const ResourceRecord*> additional;
 
+  // By value: a record synthesized from a wildcard is a fresh copy each
+  // time it is matched.
   bool contains(const ResourceRecord* rr) const {
-    return std::find(answers.begin(), answers.end(), rr) != answers.end() ||
-           std::find(additional.begin(), additional.end(), rr) != additional.end();
+    auto same = [rr](const ResourceRecord* other) { return other == rr || *other == *rr; };
+    return std::any_of(answers.begin(), answers.end(), same) || std::any_of(additional.begin(), additional.end(), same);
   }
 };
 
@@ -90,6 +93,24 @@ const std::vector<uint32_t>* Authority::find_node(const IndexedZone& zone, std::
   return it == zone.nodes.end() ? nullptr : &it->second;
 }
 
+Authority::Match Authority::match(const IndexedZone& zone, std::string_view name) {
+  if (const auto* node = find_node(zone, name)) return {node, false};
+  // RFC 1034 §4.3.3 as clarified by RFC 4592 §3.3.1: no node of that name,
+  // so find the closest encloser, the nearest ancestor that exists (an
+  // empty non-terminal counts, RFC 4592 §2.2.2), and the name matches the
+  // wildcard "*.<closest encloser>" only; no wildcard there is NXDOMAIN.
+  for (std::string_view up = parent_name(name); is_at_or_below(up, zone.zone.origin); up = parent_name(up)) {
+    if (!find_node(zone, up)) {
+      if (up == ".") break;
+      continue;
+    }
+    const std::string source = up == "." ? std::string("*.") : "*." + std::string(up);
+    if (const auto* wildcard = find_node(zone, source)) return {wildcard, true};
+    break;
+  }
+  return {};
+}
+
 Message Authority::answer(const Message& query) const {
   if (query.opcode != 0) {
     Message r = response_header(query, Rcode::NotImp);
@@ -113,10 +134,21 @@ Message Authority::answer(const Message& query) const {
   r.aa = true;
 
   Sections s;
+  // Records synthesized from a wildcard (RFC 4592 §3.3.1: the owner is the
+  // name asked for); a deque, so the pointers in `s` stay valid.
+  std::deque<ResourceRecord> synthesized;
+  auto record_at = [&](const IndexedZone& z, uint32_t i, const Match& m, std::string_view owner) -> const ResourceRecord* {
+    const ResourceRecord& rr = z.zone.records[i];
+    if (!m.wildcard) return &rr;
+    ResourceRecord copy = rr;
+    copy.name = std::string(owner);
+    return &synthesized.emplace_back(std::move(copy));
+  };
   std::string_view name = question.name;
   bool any = question.type == RrType::ANY;
   for (int chain = 0;; ++chain) {
-    const std::vector<uint32_t>* node = find_node(*zone, name);
+    const Match m = match(*zone, name);
+    const std::vector<uint32_t>* node = m.node;
     if (!node) {
       r.rcode = Rcode::NxDomain;  // RFC 6604: the rcode describes the last name
       if (zone->soa) s.authority.push_back(zone->soa);
@@ -125,9 +157,11 @@ Message Authority::answer(const Message& query) const {
     const ResourceRecord* cname = nullptr;
     size_t before = s.answers.size();
     for (uint32_t i : *node) {
-      const ResourceRecord& rr = zone->zone.records[i];
-      if (rr.type == RrType::CNAME) cname = &rr;
-      if (any || rr.type == question.type) s.answers.push_back(&rr);
+      const RrType type = zone->zone.records[i].type;
+      if (type != RrType::CNAME && !any && type != question.type) continue;
+      const ResourceRecord* rr = record_at(*zone, i, m, name);
+      if (type == RrType::CNAME) cname = rr;
+      if (any || type == question.type) s.answers.push_back(rr);
     }
     if (cname && !any && question.type != RrType::CNAME) {
       // RFC 1034 §4.3.2 step 3a: answer with the CNAME and go on with its
@@ -147,21 +181,24 @@ Message Authority::answer(const Message& query) const {
   auto add_addresses = [&](std::string_view host) {
     const IndexedZone* z = find_zone(host);
     if (!z) return;
-    const std::vector<uint32_t>* node = find_node(*z, host);
-    if (!node) return;
-    for (uint32_t i : *node) {
-      const ResourceRecord& rr = z->zone.records[i];
-      if ((rr.type == RrType::A || rr.type == RrType::AAAA) && !s.contains(&rr)) s.additional.push_back(&rr);
+    const Match m = match(*z, host);
+    if (!m.node) return;
+    for (uint32_t i : *m.node) {
+      const RrType type = z->zone.records[i].type;
+      if (type != RrType::A && type != RrType::AAAA) continue;
+      const ResourceRecord* rr = record_at(*z, i, m, host);
+      if (!s.contains(rr)) s.additional.push_back(rr);
     }
   };
   auto add_srv_set = [&](std::string_view owner) {
     const IndexedZone* z = find_zone(owner);
     if (!z) return;
-    const std::vector<uint32_t>* node = find_node(*z, owner);
-    if (!node) return;
-    for (uint32_t i : *node) {
-      const ResourceRecord& rr = z->zone.records[i];
-      if (rr.type == RrType::SRV && !s.contains(&rr)) s.additional.push_back(&rr);
+    const Match m = match(*z, owner);
+    if (!m.node) return;
+    for (uint32_t i : *m.node) {
+      if (z->zone.records[i].type != RrType::SRV) continue;
+      const ResourceRecord* rr = record_at(*z, i, m, owner);
+      if (!s.contains(rr)) s.additional.push_back(rr);
     }
   };
   for (size_t a = 0; a < s.answers.size(); ++a) {
