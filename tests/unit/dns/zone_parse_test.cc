@@ -54,7 +54,7 @@ TEST(ZoneParse, SoaAndNsOfTheHead) {
 TEST(ZoneParse, EveryRecordType) {
   EXPECT_EQ(body_records("a IN A 192.0.2.1\n"), Lines{"a.t. 3600 IN A 192.0.2.1"});
   EXPECT_EQ(body_records("a IN AAAA 2001:DB8:0:0:0:0:0:10\n"), Lines{"a.t. 3600 IN AAAA 2001:db8::10"});
-  EXPECT_EQ(body_records("a IN AAAA ::ffff:192.0.2.1\n"), Lines{"a.t. 3600 IN AAAA ::ffff:c000:201"});
+  EXPECT_EQ(body_records("a IN AAAA ::ffff:192.0.2.1\n"), Lines{"a.t. 3600 IN AAAA ::ffff:192.0.2.1"});
   EXPECT_EQ(body_records("www IN CNAME a\n"), Lines{"www.t. 3600 IN CNAME a.t."});
   EXPECT_EQ(body_records("sub IN NS ns.other.\n"), Lines{"sub.t. 3600 IN NS ns.other."});
   EXPECT_EQ(body_records("a IN TXT \"hello world\" plain \"q\\\"uote\" \"\\\\\" \"\\007\"\n"),
