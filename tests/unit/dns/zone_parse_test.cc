@@ -131,6 +131,15 @@ TEST(ZoneParse, QuotedStringsKeepBlanksSemicolonsAndParentheses) {
             Lines{"a.t. 3600 IN TXT \"x ; (y) \\\"z\\\"\" \"AB\""});
 }
 
+TEST(ZoneParse, EscapedNewlineInAQuotedString) {
+  // RFC 1035 §5.1: \X is X for any non-digit X, a newline included; the
+  // line count goes on past it (named-checkzone prints "a\010b").
+  EXPECT_EQ(body_records("a TXT \"a\\\nb\"\nc A 192.0.2.1\n"),
+            (Lines{"a.t. 3600 IN TXT \"a\\010b\"", "c.t. 3600 IN A 192.0.2.1"}));
+  EXPECT_EQ(errors_of(std::string(kHead) + "a TXT \"a\\\nb\"\nc A 192.0.2.300\n"),
+            Lines{"t.zone:6:5: error: '192.0.2.300' is not a valid IPv4 address"});
+}
+
 TEST(ZoneParse, EscapedCharactersInNames) {
   EXPECT_EQ(body_records("a\\.b A 192.0.2.1\n"), Lines{"a\\.b.t. 3600 IN A 192.0.2.1"});
 }
