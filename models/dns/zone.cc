@@ -1,6 +1,7 @@
 // The master-file parser (RFC 1035 §5) behind zone.h.
 #include "models/dns/zone.h"
 
+#include <cstdio>
 #include <deque>
 #include <filesystem>
 #include <fstream>
@@ -37,6 +38,19 @@ bool iequals(std::string_view a, std::string_view b) {
   for (size_t i = 0; i < a.size(); ++i)
     if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
   return true;
+}
+
+// The rdata with its domain names lower-cased, for the duplicate key.
+RData names_folded(RData data) {
+  auto fold = [](std::string& name) {
+    for (char& c : name) c = ascii_lower(c);
+  };
+  if (auto* ns = std::get_if<NsData>(&data)) fold(ns->host);
+  if (auto* cname = std::get_if<CnameData>(&data)) fold(cname->target);
+  if (auto* soa = std::get_if<SoaData>(&data)) fold(soa->mname), fold(soa->rname);
+  if (auto* srv = std::get_if<SrvData>(&data)) fold(srv->target);
+  if (auto* naptr = std::get_if<NaptrData>(&data)) fold(naptr->replacement);
+  return data;
 }
 
 class Parser {
@@ -89,6 +103,19 @@ class Parser {
     std::string name;
     // A quoted name could hold blanks that no canonical form can print back.
     if (t.quoted) return error_at(t, "a domain name cannot be a quoted string"), std::nullopt;
+    // A raw control octet is a typing or encoding accident, never a name:
+    // BIND stops at a NUL with a syntax error; any octet is still possible
+    // as a \DDD escape (RFC 1035 §5.1).
+    for (size_t k = 0; k < t.text.size(); ++k) {
+      const auto c = static_cast<unsigned char>(t.text[k]);
+      if (c < 0x20 || c == 0x7f) {
+        char escaped[8];
+        std::snprintf(escaped, sizeof escaped, "\\%03u", static_cast<unsigned>(c));
+        return error(t.line, t.column + static_cast<int>(k),
+                     std::string("raw control octet in a name (write it as ") + escaped + ")"),
+               std::nullopt;
+      }
+    }
     if (t.text == "@") {
       if (origin_.empty()) return error_at(t, "'@' used with no $ORIGIN"), std::nullopt;
       name = origin_;
@@ -100,7 +127,16 @@ class Parser {
     }
     LabelsResult check = split_labels(name);
     if (!check.error.empty()) return error_at(t, check.error), std::nullopt;
-    return name;
+    // One spelling per name: escapes resolved into label octets and written
+    // back the way BIND prints them ("a\065b" is "aAb", "@x" is "\@x"),
+    // so a name matches and deduplicates however it was escaped; case stays
+    // as written and is ignored when comparing (RFC 4343).
+    std::string canonical;
+    for (const std::string& label : check.labels) {
+      append_label_presentation(canonical, label);
+      canonical.push_back('.');
+    }
+    return canonical.empty() ? std::string(".") : canonical;
   }
 
   // True when the name ends in an unescaped '.'.
@@ -241,12 +277,13 @@ class Parser {
     } else {
       return error_at(tokens[0], "no TTL given and no $TTL or earlier TTL to use");
     }
+    std::string rrset;
+    for (char c : owner) rrset.push_back(ascii_lower(c));
+    rrset += ' ' + type_name(*type);
     // RFC 2181 §5: an RRset holds a record once.  A record written twice
     // (twice in one file, or in two included files) is kept once, as BIND
-    // keeps it.
-    std::string key;
-    for (char c : owner) key.push_back(ascii_lower(c));
-    key += ' ' + type_name(*type) + ' ' + rdata_presentation(*data);
+    // keeps it; names in the rdata compare case-insensitively (RFC 4343).
+    std::string key = rrset + ' ' + rdata_presentation(names_folded(*data));
     if (!seen_.insert(std::move(key)).second) return;
     positions_.push_back({file_, tokens[0].line, tokens[0].column});
     records_.push_back(ResourceRecord{std::move(owner), *type, *ttl, std::move(*data)});
@@ -310,7 +347,7 @@ class Parser {
   std::optional<uint32_t> default_ttl_;
   std::optional<uint32_t> last_ttl_;
   std::vector<ResourceRecord> records_;
-  std::unordered_set<std::string> seen_;  // "owner TYPE rdata" of each record kept, owner case-folded
+  std::unordered_set<std::string> seen_;  // "owner TYPE rdata" of each record kept, names case-folded
   std::vector<Position> positions_;
   std::vector<ZoneError> errors_;
 };

@@ -144,6 +144,33 @@ TEST(ZoneParse, EscapedCharactersInNames) {
   EXPECT_EQ(body_records("a\\.b A 192.0.2.1\n"), Lines{"a\\.b.t. 3600 IN A 192.0.2.1"});
 }
 
+TEST(ZoneParse, NamesAreReadIntoLabelsAndPrintedAsBindPrintsThem) {
+  // RFC 1035 §5.1: \DDD and \X stand for the octet; a name is its octets,
+  // however they were written (named-checkzone -D prints the same).
+  EXPECT_EQ(body_records("pr\\111xy A 192.0.2.10\n"), Lines{"proxy.t. 3600 IN A 192.0.2.10"});
+  EXPECT_EQ(body_records("a\\065b A 192.0.2.2\naAb A 192.0.2.2\n"), Lines{"aAb.t. 3600 IN A 192.0.2.2"});
+  EXPECT_EQ(body_records("@x A 192.0.2.1\nx\\$ A 192.0.2.2\nsp\\032c A 192.0.2.3\nq\\\"x A 192.0.2.4\nx\\(y A 192.0.2.5\n"
+                         "h\\195\\169 A 192.0.2.6\n\\h A 192.0.2.7\n"),
+            (Lines{"\\@x.t. 3600 IN A 192.0.2.1", "x\\$.t. 3600 IN A 192.0.2.2", "sp\\032c.t. 3600 IN A 192.0.2.3",
+                   "q\\\"x.t. 3600 IN A 192.0.2.4", "x\\(y.t. 3600 IN A 192.0.2.5", "h\\195\\169.t. 3600 IN A 192.0.2.6",
+                   "h.t. 3600 IN A 192.0.2.7"}));
+  // Names in the rdata too, and $ORIGIN.
+  EXPECT_EQ(body_records("w CNAME pr\\111xy.\\116.\n$ORIGIN s\\117b.t.\nx A 192.0.2.1\n"),
+            (Lines{"w.t. 3600 IN CNAME proxy.t.", "x.sub.t. 3600 IN A 192.0.2.1"}));
+}
+
+TEST(ZoneErrors, RawControlOctetInAName) {
+  // BIND stops at a raw NUL with a syntax error; every control octet is
+  // refused here, at its own column.  \000 is the way to write one.
+  EXPECT_EQ(errors_of(std::string(kHead) + std::string("ab") + '\0' + "c A 192.0.2.2\n"),
+            Lines{"t.zone:4:3: error: raw control octet in a name (write it as \\000)"});
+  EXPECT_EQ(errors_of(std::string(kHead) + "w CNAME x\x01y\n"),
+            Lines{"t.zone:4:10: error: raw control octet in a name (write it as \\001)"});
+  EXPECT_EQ(errors_of(std::string(kHead) + "a\x7f A 192.0.2.2\n"),
+            Lines{"t.zone:4:2: error: raw control octet in a name (write it as \\127)"});
+  EXPECT_EQ(body_records("a\\000b A 192.0.2.2\n"), Lines{"a\\000b.t. 3600 IN A 192.0.2.2"});
+}
+
 TEST(ZoneParse, CrLfLineEndings) {
   EXPECT_EQ(body_records("a A 192.0.2.1\r\nb A 192.0.2.2\r\n"),
             (Lines{"a.t. 3600 IN A 192.0.2.1", "b.t. 3600 IN A 192.0.2.2"}));
@@ -380,6 +407,18 @@ TEST(ZoneParse, ARepeatedRecordIsKeptOnce) {
   // RFC 2181 §5: owner names compare without case; the first record's TTL stays.
   EXPECT_EQ(body_records("sip A 192.0.2.1\nSIP 60 A 192.0.2.1\nsip A 192.0.2.2\n"),
             (Lines{"sip.t. 3600 IN A 192.0.2.1", "sip.t. 3600 IN A 192.0.2.2"}));
+}
+
+TEST(ZoneParse, NamesInTheRdataOfARepeatedRecordCompareWithoutCase) {
+  // RFC 2181 §5 and RFC 4343: X.T. and x.t. are one name, so one record;
+  // the first spelling stays, as BIND keeps it.
+  EXPECT_EQ(body_records("a NS x.t.\na NS X.T.\n"), Lines{"a.t. 3600 IN NS x.t."});
+  EXPECT_EQ(body_records("w CNAME Proxy\nw CNAME pr\\111xy\n"), Lines{"w.t. 3600 IN CNAME Proxy.t."});
+  EXPECT_EQ(body_records("s SRV 0 0 5060 H.t.\ns SRV 0 0 5060 h.T.\n"), Lines{"s.t. 3600 IN SRV 0 0 5060 H.t."});
+  EXPECT_EQ(body_records("n NAPTR 1 1 \"S\" \"SIP+D2U\" \"\" _SIP._udp\nn NAPTR 1 1 \"S\" \"SIP+D2U\" \"\" _sip._UDP\n"),
+            Lines{"n.t. 3600 IN NAPTR 1 1 \"S\" \"SIP+D2U\" \"\" _SIP._udp.t."});
+  // Character-strings are not names: their case matters.
+  EXPECT_EQ(body_records("a TXT \"A\"\na TXT \"a\"\n"), (Lines{"a.t. 3600 IN TXT \"A\"", "a.t. 3600 IN TXT \"a\""}));
 }
 
 }  // namespace
