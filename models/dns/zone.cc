@@ -210,6 +210,7 @@ class Parser {
   }
 
   std::optional<uint32_t> parse_ttl(const ZoneToken& t) {
+    if (t.quoted) return error_at(t, "a TTL cannot be a quoted string"), std::nullopt;
     auto ttl = parse_duration(t.text);
     if (!ttl) return error_at(t, "'" + t.text + "' is not a valid TTL"), std::nullopt;
     if (*ttl > kMaxTtl)
@@ -237,6 +238,7 @@ class Parser {
     bool have_class = false;
     for (int k = 0; k < 2 && i < tokens.size(); ++k) {
       const ZoneToken& t = tokens[i];
+      if (t.quoted) break;  // reported as the type below
       if (!ttl && !t.text.empty() && t.text[0] >= '0' && t.text[0] <= '9') {
         ttl = parse_ttl(t);
         if (!ttl) return;
@@ -251,6 +253,9 @@ class Parser {
     }
     if (i >= tokens.size()) return error(entry.end_line, entry.end_column, "missing record type");
     const ZoneToken& type_token = tokens[i];
+    // BIND refuses these too ("unbalanced quotes"): only <character-string>
+    // fields may be quoted (RFC 1035 §5.1).
+    if (type_token.quoted) return error_at(type_token, "a TTL, class or record type cannot be a quoted string");
     auto type = type_from_name(type_token.text);
     if (!type) return error_at(type_token, "unknown record type '" + type_token.text + "'");
     ++i;

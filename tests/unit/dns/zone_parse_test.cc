@@ -171,6 +171,33 @@ TEST(ZoneErrors, RawControlOctetInAName) {
   EXPECT_EQ(body_records("a\\000b A 192.0.2.2\n"), Lines{"a\\000b.t. 3600 IN A 192.0.2.2"});
 }
 
+TEST(ZoneErrors, QuotedTypeTtlClassNumberOrAddress) {
+  // Only <character-string> fields may be quoted (BIND refuses these too).
+  EXPECT_EQ(errors_of(std::string(kHead) + "a \"A\" 192.0.2.2\n"),
+            Lines{"t.zone:4:3: error: a TTL, class or record type cannot be a quoted string"});
+  EXPECT_EQ(errors_of(std::string(kHead) + "a \"60\" A 192.0.2.2\n"),
+            Lines{"t.zone:4:3: error: a TTL, class or record type cannot be a quoted string"});
+  EXPECT_EQ(errors_of(std::string(kHead) + "a IN \"A\" 192.0.2.2\n"),
+            Lines{"t.zone:4:6: error: a TTL, class or record type cannot be a quoted string"});
+  EXPECT_EQ(errors_of(std::string(kHead) + "$TTL \"60\"\n"), Lines{"t.zone:4:6: error: a TTL cannot be a quoted string"});
+  EXPECT_EQ(errors_of(std::string(kHead) + "a A \"192.0.2.2\"\n"),
+            Lines{"t.zone:4:5: error: the IPv4 address cannot be a quoted string"});
+  EXPECT_EQ(errors_of(std::string(kHead) + "a AAAA \"2001:db8::1\"\n"),
+            Lines{"t.zone:4:8: error: the IPv6 address cannot be a quoted string"});
+  EXPECT_EQ(errors_of(std::string(kHead) + "s SRV \"10\" 60 5060 x.\n"),
+            Lines{"t.zone:4:7: error: the SRV priority cannot be a quoted string"});
+  EXPECT_EQ(errors_of(std::string(kHead) + "@ SOA ns.t. admin.t. \"2\" 3600 600 86400 300\n"),
+            Lines{"t.zone:4:22: error: the SOA SERIAL cannot be a quoted string"});
+}
+
+TEST(ZoneErrors, NulAfterAnAddress) {
+  // inet_pton would stop at the NUL and take "192.0.2.4" alone.
+  EXPECT_EQ(errors_of(std::string(kHead) + std::string("a A 192.0.2.4") + '\0' + "x\n"),
+            Lines{"t.zone:4:5: error: '192.0.2.4\\000x' is not a valid IPv4 address"});
+  EXPECT_EQ(errors_of(std::string(kHead) + std::string("a AAAA 2001:db8::1") + '\0' + "\n"),
+            Lines{"t.zone:4:8: error: '2001:db8::1\\000' is not a valid IPv6 address"});
+}
+
 TEST(ZoneParse, CrLfLineEndings) {
   EXPECT_EQ(body_records("a A 192.0.2.1\r\nb A 192.0.2.2\r\n"),
             (Lines{"a.t. 3600 IN A 192.0.2.1", "b.t. 3600 IN A 192.0.2.2"}));
