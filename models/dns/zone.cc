@@ -236,12 +236,14 @@ class Parser {
     // [<TTL>] [<class>] or [<class>] [<TTL>] before the type (RFC 1035 §5.1).
     std::optional<uint32_t> ttl;
     bool have_class = false;
+    const ZoneToken* ttl_token = nullptr;
     for (int k = 0; k < 2 && i < tokens.size(); ++k) {
       const ZoneToken& t = tokens[i];
       if (t.quoted) break;  // reported as the type below
       if (!ttl && !t.text.empty() && t.text[0] >= '0' && t.text[0] <= '9') {
         ttl = parse_ttl(t);
         if (!ttl) return;
+        ttl_token = &t;
         ++i;
       } else if (!have_class && is_class_token(t.text)) {
         if (!iequals(t.text, "IN")) return error_at(t, "unsupported class '" + t.text + "' (only IN)");
@@ -285,6 +287,20 @@ class Parser {
     std::string rrset;
     for (char c : owner) rrset.push_back(ascii_lower(c));
     rrset += ' ' + type_name(*type);
+    // RFC 2181 §5.2: the RRs of an RRset all have the same TTL.  BIND
+    // silently lowers a later one to the first; a simulator should not run
+    // with a TTL other than the one written, so a mismatch is an error.
+    const Position here{file_, tokens[0].line, tokens[0].column};
+    if (auto [first, inserted] = rrset_ttls_.try_emplace(rrset, RrsetTtl{*ttl, here}); !inserted &&
+        first->second.ttl != *ttl) {
+      const RrsetTtl& was = first->second;
+      const int line = ttl_token ? ttl_token->line : here.line;
+      const int column = ttl_token ? ttl_token->column : here.column;
+      return error(line, column,
+                   "TTL " + std::to_string(*ttl) + " differs from TTL " + std::to_string(was.ttl) + " of the " +
+                       owner + " " + type_name(*type) + " records at " + std::string(was.at.file) + ":" +
+                       std::to_string(was.at.line) + " (RFC 2181 section 5.2: one TTL per RRset)");
+    }
     // RFC 2181 §5: an RRset holds a record once.  A record written twice
     // (twice in one file, or in two included files) is kept once, as BIND
     // keeps it; names in the rdata compare case-insensitively (RFC 4343).
@@ -353,6 +369,11 @@ class Parser {
   std::optional<uint32_t> last_ttl_;
   std::vector<ResourceRecord> records_;
   std::unordered_set<std::string> seen_;  // "owner TYPE rdata" of each record kept, names case-folded
+  struct RrsetTtl {
+    uint32_t ttl;
+    Position at;  // the RRset's first record
+  };
+  std::unordered_map<std::string, RrsetTtl> rrset_ttls_;  // by "owner TYPE", owner case-folded
   std::vector<Position> positions_;
   std::vector<ZoneError> errors_;
 };

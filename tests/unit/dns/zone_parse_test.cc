@@ -375,13 +375,13 @@ TEST(ZoneInclude, ReadsTheFileInPlaceAndRestoresOriginAndOwner) {
   const std::string text = std::string(kHead) +
                            "ns A 192.0.2.1\n"
                            "$INCLUDE part.inc\n"
-                           "   A 192.0.2.9\n"            // the parent's owner again: ns.t.
+                           "   AAAA 2001:db8::9\n"       // the parent's owner again: ns.t.
                            "y A 192.0.2.10\n"            // the parent's origin again, the included $TTL
                            "$INCLUDE part.inc sub\n";    // relative names under sub.t.
   ZoneParseResult r = parse_zone(text, "zones/t.zone", "t.", fs.reader());
   EXPECT_EQ(all_records(r), (Lines{"t. 3600 IN SOA ns.t. admin.t. 1 3600 600 86400 300", "t. 3600 IN NS ns.t.",
                                    "ns.t. 3600 IN A 192.0.2.1", "owner1.t. 60 IN A 192.0.2.7",
-                                   "x.other.t. 60 IN A 192.0.2.8", "ns.t. 60 IN A 192.0.2.9",
+                                   "x.other.t. 60 IN A 192.0.2.8", "ns.t. 60 IN AAAA 2001:db8::9",
                                    "y.t. 60 IN A 192.0.2.10", "owner1.sub.t. 60 IN A 192.0.2.7"}));
   // The path is taken from the including file's directory; the second
   // include's x.other.t. repeats a record and is kept once (RFC 2181 §5).
@@ -431,8 +431,8 @@ TEST(ZoneInclude, NestingAndFanOutAreBounded) {
 }
 
 TEST(ZoneParse, ARepeatedRecordIsKeptOnce) {
-  // RFC 2181 §5: owner names compare without case; the first record's TTL stays.
-  EXPECT_EQ(body_records("sip A 192.0.2.1\nSIP 60 A 192.0.2.1\nsip A 192.0.2.2\n"),
+  // RFC 2181 §5: owner names compare without case.
+  EXPECT_EQ(body_records("sip A 192.0.2.1\nSIP A 192.0.2.1\nsip A 192.0.2.2\n"),
             (Lines{"sip.t. 3600 IN A 192.0.2.1", "sip.t. 3600 IN A 192.0.2.2"}));
 }
 
@@ -446,6 +446,24 @@ TEST(ZoneParse, NamesInTheRdataOfARepeatedRecordCompareWithoutCase) {
             Lines{"n.t. 3600 IN NAPTR 1 1 \"S\" \"SIP+D2U\" \"\" _SIP._udp.t."});
   // Character-strings are not names: their case matters.
   EXPECT_EQ(body_records("a TXT \"A\"\na TXT \"a\"\n"), (Lines{"a.t. 3600 IN TXT \"A\"", "a.t. 3600 IN TXT \"a\""}));
+}
+
+TEST(ZoneErrors, AnRrsetHasOneTtl) {
+  // RFC 2181 §5.2: every RR of an RRset has the same TTL.  The error is at
+  // the TTL written, or at the record when the TTL came from $TTL.
+  EXPECT_EQ(errors_of(std::string(kHead) + "a 60 A 192.0.2.9\na 120 A 192.0.2.10\n"),
+            Lines{"t.zone:5:3: error: TTL 120 differs from TTL 60 of the a.t. A records at t.zone:4 "
+                  "(RFC 2181 section 5.2: one TTL per RRset)"});
+  EXPECT_EQ(errors_of(std::string(kHead) + "a A 192.0.2.9\n$TTL 60\na A 192.0.2.10\n"),
+            Lines{"t.zone:6:1: error: TTL 60 differs from TTL 3600 of the a.t. A records at t.zone:4 "
+                  "(RFC 2181 section 5.2: one TTL per RRset)"});
+  // A repeated record is no exception.
+  EXPECT_EQ(errors_of(std::string(kHead) + "a A 192.0.2.9\na 60 A 192.0.2.9\n"),
+            Lines{"t.zone:5:3: error: TTL 60 differs from TTL 3600 of the a.t. A records at t.zone:4 "
+                  "(RFC 2181 section 5.2: one TTL per RRset)"});
+  // Other types at the owner are other RRsets.
+  EXPECT_EQ(body_records("a 60 A 192.0.2.9\na 120 AAAA 2001:db8::9\na 60 A 192.0.2.10\n"),
+            (Lines{"a.t. 60 IN A 192.0.2.9", "a.t. 120 IN AAAA 2001:db8::9", "a.t. 60 IN A 192.0.2.10"}));
 }
 
 }  // namespace
