@@ -5,7 +5,6 @@
 #include <deque>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -193,8 +192,11 @@ class Parser {
     for (std::string_view open : include_stack_)
       if (open == path_text) return error_at(file_token, "file " + path_text + " includes itself");
     ++includes_read_;
-    const std::optional<std::string> text = read_include_(path_text);
-    if (!text) return error_at(file_token, "cannot read included file " + path_text);
+    const ZoneFileText read = read_include_(path_text);
+    if (!read.text)
+      return error_at(file_token,
+                      "cannot read included file " + path_text + (read.error.empty() ? "" : ": " + read.error));
+    const std::optional<std::string>& text = read.text;
     const std::string saved_origin = origin_;
     const std::string saved_owner = last_owner_;
     const std::string_view saved_file = file_;
@@ -387,24 +389,32 @@ ZoneParseResult parse_zone(std::string_view text, std::string_view file_name, st
 
 namespace {
 
-std::optional<std::string> read_text_file(const std::string& path) {
+ZoneFileText read_text_file(const std::string& path) {
   std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) return std::nullopt;
+  if (std::filesystem::is_directory(path, ec)) return {};
   std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) return std::nullopt;
-  return text.str();
+  if (!in) return {};
+  // Read in blocks and stop past the limit: the size on disk says nothing
+  // for a device or a pipe (/dev/zero never ends).
+  std::string text;
+  char block[65536];
+  while (in.read(block, sizeof block) || in.gcount() > 0) {
+    text.append(block, static_cast<size_t>(in.gcount()));
+    if (text.size() > kMaxZoneFileSize)
+      return {std::nullopt, "larger than " + std::to_string(kMaxZoneFileSize >> 20) + " MiB"};
+  }
+  if (in.bad()) return {};
+  return {std::move(text)};
 }
 
 }  // namespace
 
 ZoneParseResult load_zone_file(const std::string& path) {
-  const std::optional<std::string> text = read_text_file(path);
+  const ZoneFileText read = read_text_file(path);
+  const std::optional<std::string>& text = read.text;
   if (!text) {
     ZoneParseResult result;
-    result.errors.push_back(ZoneError{path, 0, 0, "cannot read file"});
+    result.errors.push_back(ZoneError{path, 0, 0, "cannot read file" + (read.error.empty() ? "" : ": " + read.error)});
     return result;
   }
   std::string_view base = path;

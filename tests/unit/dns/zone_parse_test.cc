@@ -2,6 +2,8 @@
 // and each error with its exact file:line:column.
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <fstream>
 #include <map>
 #include <optional>
 #include <string>
@@ -331,6 +333,23 @@ TEST(ZoneLoad, DefaultOriginFromFileNameAndUnreadableFile) {
   ASSERT_EQ(missing.errors.size(), 1u);
   EXPECT_EQ(format_error(missing.errors[0]), "/nonexistent/x.zone:0:0: error: cannot read file");
   EXPECT_FALSE(missing.zone);
+}
+
+TEST(ZoneLoad, AFileOverTheSizeLimitIsAnErrorNotAnAbort) {
+  // /dev/zero never ends: reading it whole would exhaust memory.
+  ZoneParseResult endless = load_zone_file("/dev/zero");
+  ASSERT_EQ(endless.errors.size(), 1u);
+  EXPECT_EQ(format_error(endless.errors[0]), "/dev/zero:0:0: error: cannot read file: larger than 4 MiB");
+  const std::string dir = ::testing::TempDir();
+  const std::string path = dir + "/include-zero.t.zone";
+  {
+    std::ofstream out(path);
+    out << kHead << "$INCLUDE /dev/zero\n";
+  }
+  ZoneParseResult r = load_zone_file(path);
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_EQ(format_error(r.errors[0]), path + ":4:10: error: cannot read included file /dev/zero: larger than 4 MiB");
+  std::remove(path.c_str());
 }
 
 }  // namespace
