@@ -93,6 +93,18 @@ const std::vector<uint32_t>* Authority::find_node(const IndexedZone& zone, std::
   return it == zone.nodes.end() ? nullptr : &it->second;
 }
 
+const std::vector<uint32_t>* Authority::find_cut(const IndexedZone& zone, std::string_view name) {
+  // The cut nearest the apex wins: everything below it belongs to the child.
+  const std::vector<uint32_t>* cut = nullptr;
+  for (std::string_view up = name; !names_equal(up, zone.zone.origin) && up != "."; up = parent_name(up)) {
+    const std::vector<uint32_t>* node = find_node(zone, up);
+    if (node && std::any_of(node->begin(), node->end(),
+                            [&](uint32_t i) { return zone.zone.records[i].type == RrType::NS; }))
+      cut = node;
+  }
+  return cut;
+}
+
 Authority::Match Authority::match(const IndexedZone& zone, std::string_view name) {
   if (const auto* node = find_node(zone, name)) return {node, false};
   // RFC 1034 §4.3.3 as clarified by RFC 4592 §3.3.1: no node of that name,
@@ -147,6 +159,17 @@ Message Authority::answer(const Message& query) const {
   std::string_view name = question.name;
   bool any = question.type == RrType::ANY;
   for (int chain = 0;; ++chain) {
+    if (const auto* cut = find_cut(*zone, name)) {
+      // RFC 1034 §4.3.2 step 3b: the name is at or below a delegation, so
+      // the data there is not ours: a referral (AA clear) to the child's
+      // NS set, with its glue.  Met along a CNAME chain, the chain stops.
+      if (chain == 0) {
+        r.aa = false;
+        for (uint32_t i : *cut)
+          if (zone->zone.records[i].type == RrType::NS) s.authority.push_back(&zone->zone.records[i]);
+      }
+      break;
+    }
     const Match m = match(*zone, name);
     const std::vector<uint32_t>* node = m.node;
     if (!node) {
@@ -201,6 +224,8 @@ Message Authority::answer(const Message& query) const {
       if (!s.contains(rr)) s.additional.push_back(rr);
     }
   };
+  for (const ResourceRecord* rr : s.authority)
+    if (rr->type == RrType::NS) add_addresses(std::get<NsData>(rr->data).host);  // the referral's glue
   for (size_t a = 0; a < s.answers.size(); ++a) {
     const ResourceRecord& rr = *s.answers[a];
     if (rr.type == RrType::NS) {
@@ -223,6 +248,10 @@ Message Authority::answer(const Message& query) const {
   r.answers.reserve(s.answers.size());
   for (const auto* rr : s.answers) r.answers.push_back(*rr);
   for (const auto* rr : s.authority) {
+    if (rr->type != RrType::SOA) {
+      r.authority.push_back(*rr);
+      continue;
+    }
     ResourceRecord soa = *rr;
     // RFC 2308 §3: the negative answer's SOA TTL is min(TTL, MINIMUM).
     soa.ttl = std::min(soa.ttl, std::get<SoaData>(soa.data).minimum);

@@ -29,7 +29,10 @@ class Authority {
   // - otherwise AA set: the records of that type at the name, following a
   //   CNAME chain inside the zone; a name with no node of its own takes the
   //   records of the wildcard "*.<closest encloser>" if there is one, with
-  //   the name as their owner (RFC 1034 §4.3.3, RFC 4592); NXDOMAIN or NODATA with the SOA in the
+  //   the name as their owner (RFC 1034 §4.3.3, RFC 4592); a name at or
+  //   below a delegation (NS records below the apex) gets a referral:
+  //   AA clear, no answer, the NS set in the authority section and their
+  //   addresses as glue (RFC 1034 §4.3.2 step 3b); NXDOMAIN or NODATA with the SOA in the
   //   authority section (TTL = min(SOA TTL, MINIMUM), RFC 2308 §3);
   // - additional section (RFC 1034 §3.7 and §4.3.2 step 6): A/AAAA of NS
   //   hosts and SRV targets (RFC 2782), and for NAPTR "S" records the SRV
@@ -72,6 +75,9 @@ class Authority {
     bool wildcard = false;  // the records' owner becomes the name asked for
   };
   static Match match(const IndexedZone& zone, std::string_view name);
+  // The node of the delegation (NS records below the apex, RFC 1034 §4.2.1)
+  // at or above `name`, the one nearest the apex; null when none.
+  static const std::vector<uint32_t>* find_cut(const IndexedZone& zone, std::string_view name);
 
   std::vector<IndexedZone> zones_;
 };

@@ -401,5 +401,55 @@ TEST_F(WildcardTest, SrvTargetAddressesComeFromAWildcard) {
   EXPECT_EQ(lines(r.additional), Lines{"x.sub.w. 60 IN A 192.0.2.77"});
 }
 
+// RFC 1034 §4.3.2 step 3b: delegations.
+constexpr std::string_view kDelegatingZone = R"($ORIGIN d.
+$TTL 60
+@          SOA   ns.d. admin.d. 1 2 3 4 30
+@          NS    ns.d.
+ns         A     192.0.2.53
+child      NS    ns.child
+child      NS    ns.elsewhere.
+ns.child   A     192.0.2.60
+x.child    A     192.0.2.61
+into       CNAME x.child
+*          A     192.0.2.99
+)";
+
+class DelegationTest : public WildcardTest {
+ protected:
+  DelegationTest() { authority.add_zone(zone_of(kDelegatingZone, "d.")); }
+};
+
+TEST_F(DelegationTest, NamesAtOrBelowTheCutGetAReferral) {
+  for (const char* name : {"x.child.d.", "child.d.", "deep.x.child.d.", "none.child.d."}) {
+    Message r = ask(name, RrType::A);
+    EXPECT_EQ(r.rcode, Rcode::NoError) << name;
+    EXPECT_FALSE(r.aa) << name;
+    EXPECT_TRUE(r.answers.empty()) << name;
+    EXPECT_EQ(lines(r.authority), (Lines{"child.d. 60 IN NS ns.child.d.", "child.d. 60 IN NS ns.elsewhere."})) << name;
+    EXPECT_EQ(lines(r.additional), Lines{"ns.child.d. 60 IN A 192.0.2.60"}) << name;
+  }
+  // The child's NS set itself is the child's data too.
+  EXPECT_FALSE(ask("child.d.", RrType::NS).aa);
+}
+
+TEST_F(DelegationTest, AboveAndBesideTheCutStaysAuthoritative) {
+  Message r = ask("ns.d.", RrType::A);
+  EXPECT_TRUE(r.aa);
+  EXPECT_EQ(lines(r.answers), Lines{"ns.d. 60 IN A 192.0.2.53"});
+  // Beside the cut, the apex wildcard still answers.
+  Message w = ask("other.d.", RrType::A);
+  EXPECT_TRUE(w.aa);
+  EXPECT_EQ(lines(w.answers), Lines{"other.d. 60 IN A 192.0.2.99"});
+}
+
+TEST_F(DelegationTest, ACnameIntoTheChildStopsAtTheCut) {
+  Message r = ask("into.d.", RrType::A);
+  EXPECT_EQ(r.rcode, Rcode::NoError);
+  EXPECT_TRUE(r.aa);
+  EXPECT_EQ(lines(r.answers), Lines{"into.d. 60 IN CNAME x.child.d."});
+  EXPECT_TRUE(r.authority.empty());
+}
+
 }  // namespace
 }  // namespace siplab::dns
