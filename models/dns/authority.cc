@@ -1,6 +1,7 @@
 #include "models/dns/authority.h"
 
 #include <algorithm>
+#include <deque>
 
 #include "models/dns/name.h"
 
@@ -29,9 +30,11 @@ struct Sections {
   std::vector<const ResourceRecord*> authority;
   std::vector<const ResourceRecord*> additional;
 
+  // By value: a record synthesized from a wildcard is a fresh copy each
+  // time it is matched.
   bool contains(const ResourceRecord* rr) const {
-    return std::find(answers.begin(), answers.end(), rr) != answers.end() ||
-           std::find(additional.begin(), additional.end(), rr) != additional.end();
+    auto same = [rr](const ResourceRecord* other) { return other == rr || *other == *rr; };
+    return std::any_of(answers.begin(), answers.end(), same) || std::any_of(additional.begin(), additional.end(), same);
   }
 };
 
@@ -90,6 +93,36 @@ const std::vector<uint32_t>* Authority::find_node(const IndexedZone& zone, std::
   return it == zone.nodes.end() ? nullptr : &it->second;
 }
 
+const std::vector<uint32_t>* Authority::find_cut(const IndexedZone& zone, std::string_view name) {
+  // The cut nearest the apex wins: everything below it belongs to the child.
+  const std::vector<uint32_t>* cut = nullptr;
+  for (std::string_view up = name; !names_equal(up, zone.zone.origin) && up != "."; up = parent_name(up)) {
+    const std::vector<uint32_t>* node = find_node(zone, up);
+    if (node && std::any_of(node->begin(), node->end(),
+                            [&](uint32_t i) { return zone.zone.records[i].type == RrType::NS; }))
+      cut = node;
+  }
+  return cut;
+}
+
+Authority::Match Authority::match(const IndexedZone& zone, std::string_view name) {
+  if (const auto* node = find_node(zone, name)) return {node, false};
+  // RFC 1034 §4.3.3 as clarified by RFC 4592 §3.3.1: no node of that name,
+  // so find the closest encloser, the nearest ancestor that exists (an
+  // empty non-terminal counts, RFC 4592 §2.2.2), and the name matches the
+  // wildcard "*.<closest encloser>" only; no wildcard there is NXDOMAIN.
+  for (std::string_view up = parent_name(name); is_at_or_below(up, zone.zone.origin); up = parent_name(up)) {
+    if (!find_node(zone, up)) {
+      if (up == ".") break;
+      continue;
+    }
+    const std::string source = up == "." ? std::string("*.") : "*." + std::string(up);
+    if (const auto* wildcard = find_node(zone, source)) return {wildcard, true};
+    break;
+  }
+  return {};
+}
+
 Message Authority::answer(const Message& query) const {
   if (query.opcode != 0) {
     Message r = response_header(query, Rcode::NotImp);
@@ -113,10 +146,32 @@ Message Authority::answer(const Message& query) const {
   r.aa = true;
 
   Sections s;
+  // Records synthesized from a wildcard (RFC 4592 §3.3.1: the owner is the
+  // name asked for); a deque, so the pointers in `s` stay valid.
+  std::deque<ResourceRecord> synthesized;
+  auto record_at = [&](const IndexedZone& z, uint32_t i, const Match& m, std::string_view owner) -> const ResourceRecord* {
+    const ResourceRecord& rr = z.zone.records[i];
+    if (!m.wildcard) return &rr;
+    ResourceRecord copy = rr;
+    copy.name = std::string(owner);
+    return &synthesized.emplace_back(std::move(copy));
+  };
   std::string_view name = question.name;
   bool any = question.type == RrType::ANY;
   for (int chain = 0;; ++chain) {
-    const std::vector<uint32_t>* node = find_node(*zone, name);
+    if (const auto* cut = find_cut(*zone, name)) {
+      // RFC 1034 §4.3.2 step 3b: the name is at or below a delegation, so
+      // the data there is not ours: a referral (AA clear) to the child's
+      // NS set, with its glue.  Met along a CNAME chain, the chain stops.
+      if (chain == 0) {
+        r.aa = false;
+        for (uint32_t i : *cut)
+          if (zone->zone.records[i].type == RrType::NS) s.authority.push_back(&zone->zone.records[i]);
+      }
+      break;
+    }
+    const Match m = match(*zone, name);
+    const std::vector<uint32_t>* node = m.node;
     if (!node) {
       r.rcode = Rcode::NxDomain;  // RFC 6604: the rcode describes the last name
       if (zone->soa) s.authority.push_back(zone->soa);
@@ -125,9 +180,11 @@ Message Authority::answer(const Message& query) const {
     const ResourceRecord* cname = nullptr;
     size_t before = s.answers.size();
     for (uint32_t i : *node) {
-      const ResourceRecord& rr = zone->zone.records[i];
-      if (rr.type == RrType::CNAME) cname = &rr;
-      if (any || rr.type == question.type) s.answers.push_back(&rr);
+      const RrType type = zone->zone.records[i].type;
+      if (type != RrType::CNAME && !any && type != question.type) continue;
+      const ResourceRecord* rr = record_at(*zone, i, m, name);
+      if (type == RrType::CNAME) cname = rr;
+      if (any || type == question.type) s.answers.push_back(rr);
     }
     if (cname && !any && question.type != RrType::CNAME) {
       // RFC 1034 §4.3.2 step 3a: answer with the CNAME and go on with its
@@ -147,23 +204,28 @@ Message Authority::answer(const Message& query) const {
   auto add_addresses = [&](std::string_view host) {
     const IndexedZone* z = find_zone(host);
     if (!z) return;
-    const std::vector<uint32_t>* node = find_node(*z, host);
-    if (!node) return;
-    for (uint32_t i : *node) {
-      const ResourceRecord& rr = z->zone.records[i];
-      if ((rr.type == RrType::A || rr.type == RrType::AAAA) && !s.contains(&rr)) s.additional.push_back(&rr);
+    const Match m = match(*z, host);
+    if (!m.node) return;
+    for (uint32_t i : *m.node) {
+      const RrType type = z->zone.records[i].type;
+      if (type != RrType::A && type != RrType::AAAA) continue;
+      const ResourceRecord* rr = record_at(*z, i, m, host);
+      if (!s.contains(rr)) s.additional.push_back(rr);
     }
   };
   auto add_srv_set = [&](std::string_view owner) {
     const IndexedZone* z = find_zone(owner);
     if (!z) return;
-    const std::vector<uint32_t>* node = find_node(*z, owner);
-    if (!node) return;
-    for (uint32_t i : *node) {
-      const ResourceRecord& rr = z->zone.records[i];
-      if (rr.type == RrType::SRV && !s.contains(&rr)) s.additional.push_back(&rr);
+    const Match m = match(*z, owner);
+    if (!m.node) return;
+    for (uint32_t i : *m.node) {
+      if (z->zone.records[i].type != RrType::SRV) continue;
+      const ResourceRecord* rr = record_at(*z, i, m, owner);
+      if (!s.contains(rr)) s.additional.push_back(rr);
     }
   };
+  for (const ResourceRecord* rr : s.authority)
+    if (rr->type == RrType::NS) add_addresses(std::get<NsData>(rr->data).host);  // the referral's glue
   for (size_t a = 0; a < s.answers.size(); ++a) {
     const ResourceRecord& rr = *s.answers[a];
     if (rr.type == RrType::NS) {
@@ -186,6 +248,10 @@ Message Authority::answer(const Message& query) const {
   r.answers.reserve(s.answers.size());
   for (const auto* rr : s.answers) r.answers.push_back(*rr);
   for (const auto* rr : s.authority) {
+    if (rr->type != RrType::SOA) {
+      r.authority.push_back(*rr);
+      continue;
+    }
     ResourceRecord soa = *rr;
     // RFC 2308 §3: the negative answer's SOA TTL is min(TTL, MINIMUM).
     soa.ttl = std::min(soa.ttl, std::get<SoaData>(soa.data).minimum);

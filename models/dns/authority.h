@@ -27,7 +27,12 @@ class Authority {
   //   carrying answer/authority records; NOTIMP for opcodes other than QUERY
   //   and for zone transfers (AXFR/IXFR/MAILA/MAILB);
   // - otherwise AA set: the records of that type at the name, following a
-  //   CNAME chain inside the zone; NXDOMAIN or NODATA with the SOA in the
+  //   CNAME chain inside the zone; a name with no node of its own takes the
+  //   records of the wildcard "*.<closest encloser>" if there is one, with
+  //   the name as their owner (RFC 1034 §4.3.3, RFC 4592); a name at or
+  //   below a delegation (NS records below the apex) gets a referral:
+  //   AA clear, no answer, the NS set in the authority section and their
+  //   addresses as glue (RFC 1034 §4.3.2 step 3b); NXDOMAIN or NODATA with the SOA in the
   //   authority section (TTL = min(SOA TTL, MINIMUM), RFC 2308 §3);
   // - additional section (RFC 1034 §3.7 and §4.3.2 step 6): A/AAAA of NS
   //   hosts and SRV targets (RFC 2782), and for NAPTR "S" records the SRV
@@ -63,6 +68,16 @@ class Authority {
 
   const IndexedZone* find_zone(std::string_view name) const;
   static const std::vector<uint32_t>* find_node(const IndexedZone& zone, std::string_view name);
+  // The node that answers for `name`: its own, else the wildcard at its
+  // closest encloser (RFC 4592 §3.3.1); null node for NXDOMAIN.
+  struct Match {
+    const std::vector<uint32_t>* node = nullptr;
+    bool wildcard = false;  // the records' owner becomes the name asked for
+  };
+  static Match match(const IndexedZone& zone, std::string_view name);
+  // The node of the delegation (NS records below the apex, RFC 1034 §4.2.1)
+  // at or above `name`, the one nearest the apex; null when none.
+  static const std::vector<uint32_t>* find_cut(const IndexedZone& zone, std::string_view name);
 
   std::vector<IndexedZone> zones_;
 };

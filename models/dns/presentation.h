@@ -21,7 +21,9 @@ std::optional<RrType> type_from_name(std::string_view mnemonic);
 void append_quoted(std::string& out, std::string_view raw);
 
 // RFC 5952 canonical IPv6 text: lower-case hex, leading zeros dropped, the
-// longest run (first on ties) of two or more zero groups as "::".
+// longest run (first on ties) of two or more zero groups as "::", the last
+// 32 bits of an IPv4-mapped address dotted (§5).  Same text as
+// IpAddress::to_string.
 std::string ipv6_to_string(const std::array<uint8_t, 16>& address);
 
 // The rdata of a record in presentation form (what follows the type).

@@ -1,6 +1,7 @@
 // type_name and to_presentation (records.h) plus presentation.h helpers.
 #include <cstdio>
 
+#include "models/common/address.h"
 #include "models/dns/name.h"
 #include "models/dns/presentation.h"
 #include "models/dns/records.h"
@@ -107,36 +108,13 @@ void append_quoted(std::string& out, std::string_view raw) {
 }
 
 std::string ipv6_to_string(const std::array<uint8_t, 16>& a) {
-  uint16_t groups[8];
-  for (int i = 0; i < 8; ++i) groups[i] = static_cast<uint16_t>(a[2 * i] << 8 | a[2 * i + 1]);
-  // RFC 5952 §4.2: compress the longest run of zero groups, length >= 2.
-  int best_start = -1, best_len = 0;
-  for (int i = 0; i < 8;) {
-    if (groups[i] != 0) {
-      ++i;
-      continue;
-    }
-    int j = i;
-    while (j < 8 && groups[j] == 0) ++j;
-    if (j - i > best_len && j - i >= 2) {
-      best_start = i;
-      best_len = j - i;
-    }
-    i = j;
-  }
-  std::string out;
-  char buf[8];
-  for (int i = 0; i < 8; ++i) {
-    if (i == best_start) {
-      out += "::";
-      i += best_len - 1;
-      continue;
-    }
-    if (!out.empty() && out.back() != ':') out.push_back(':');
-    std::snprintf(buf, sizeof buf, "%x", static_cast<unsigned>(groups[i]));
-    out += buf;
-  }
-  return out;
+  // One formatter for every IPv6 address siplab prints (zone check, locate,
+  // traces): RFC 5952, with an IPv4-mapped address as ::ffff:192.0.2.1
+  // (§5), as BIND prints it too.
+  IpAddress ip;
+  ip.v6 = true;
+  ip.bytes = a;
+  return ip.to_string();
 }
 
 std::string rdata_presentation(const RData& data) {

@@ -1,10 +1,10 @@
 // The master-file parser (RFC 1035 §5) behind zone.h.
 #include "models/dns/zone.h"
 
+#include <cstdio>
 #include <deque>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -37,6 +37,19 @@ bool iequals(std::string_view a, std::string_view b) {
   for (size_t i = 0; i < a.size(); ++i)
     if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
   return true;
+}
+
+// The rdata with its domain names lower-cased, for the duplicate key.
+RData names_folded(RData data) {
+  auto fold = [](std::string& name) {
+    for (char& c : name) c = ascii_lower(c);
+  };
+  if (auto* ns = std::get_if<NsData>(&data)) fold(ns->host);
+  if (auto* cname = std::get_if<CnameData>(&data)) fold(cname->target);
+  if (auto* soa = std::get_if<SoaData>(&data)) fold(soa->mname), fold(soa->rname);
+  if (auto* srv = std::get_if<SrvData>(&data)) fold(srv->target);
+  if (auto* naptr = std::get_if<NaptrData>(&data)) fold(naptr->replacement);
+  return data;
 }
 
 class Parser {
@@ -89,6 +102,19 @@ class Parser {
     std::string name;
     // A quoted name could hold blanks that no canonical form can print back.
     if (t.quoted) return error_at(t, "a domain name cannot be a quoted string"), std::nullopt;
+    // A raw control octet is a typing or encoding accident, never a name:
+    // BIND stops at a NUL with a syntax error; any octet is still possible
+    // as a \DDD escape (RFC 1035 §5.1).
+    for (size_t k = 0; k < t.text.size(); ++k) {
+      const auto c = static_cast<unsigned char>(t.text[k]);
+      if (c < 0x20 || c == 0x7f) {
+        char escaped[8];
+        std::snprintf(escaped, sizeof escaped, "\\%03u", static_cast<unsigned>(c));
+        return error(t.line, t.column + static_cast<int>(k),
+                     std::string("raw control octet in a name (write it as ") + escaped + ")"),
+               std::nullopt;
+      }
+    }
     if (t.text == "@") {
       if (origin_.empty()) return error_at(t, "'@' used with no $ORIGIN"), std::nullopt;
       name = origin_;
@@ -100,7 +126,16 @@ class Parser {
     }
     LabelsResult check = split_labels(name);
     if (!check.error.empty()) return error_at(t, check.error), std::nullopt;
-    return name;
+    // One spelling per name: escapes resolved into label octets and written
+    // back the way BIND prints them ("a\065b" is "aAb", "@x" is "\@x"),
+    // so a name matches and deduplicates however it was escaped; case stays
+    // as written and is ignored when comparing (RFC 4343).
+    std::string canonical;
+    for (const std::string& label : check.labels) {
+      append_label_presentation(canonical, label);
+      canonical.push_back('.');
+    }
+    return canonical.empty() ? std::string(".") : canonical;
   }
 
   // True when the name ends in an unescaped '.'.
@@ -157,8 +192,11 @@ class Parser {
     for (std::string_view open : include_stack_)
       if (open == path_text) return error_at(file_token, "file " + path_text + " includes itself");
     ++includes_read_;
-    const std::optional<std::string> text = read_include_(path_text);
-    if (!text) return error_at(file_token, "cannot read included file " + path_text);
+    const ZoneFileText read = read_include_(path_text);
+    if (!read.text)
+      return error_at(file_token,
+                      "cannot read included file " + path_text + (read.error.empty() ? "" : ": " + read.error));
+    const std::optional<std::string>& text = read.text;
     const std::string saved_origin = origin_;
     const std::string saved_owner = last_owner_;
     const std::string_view saved_file = file_;
@@ -174,6 +212,7 @@ class Parser {
   }
 
   std::optional<uint32_t> parse_ttl(const ZoneToken& t) {
+    if (t.quoted) return error_at(t, "a TTL cannot be a quoted string"), std::nullopt;
     auto ttl = parse_duration(t.text);
     if (!ttl) return error_at(t, "'" + t.text + "' is not a valid TTL"), std::nullopt;
     if (*ttl > kMaxTtl)
@@ -199,11 +238,14 @@ class Parser {
     // [<TTL>] [<class>] or [<class>] [<TTL>] before the type (RFC 1035 §5.1).
     std::optional<uint32_t> ttl;
     bool have_class = false;
+    const ZoneToken* ttl_token = nullptr;
     for (int k = 0; k < 2 && i < tokens.size(); ++k) {
       const ZoneToken& t = tokens[i];
+      if (t.quoted) break;  // reported as the type below
       if (!ttl && !t.text.empty() && t.text[0] >= '0' && t.text[0] <= '9') {
         ttl = parse_ttl(t);
         if (!ttl) return;
+        ttl_token = &t;
         ++i;
       } else if (!have_class && is_class_token(t.text)) {
         if (!iequals(t.text, "IN")) return error_at(t, "unsupported class '" + t.text + "' (only IN)");
@@ -215,6 +257,9 @@ class Parser {
     }
     if (i >= tokens.size()) return error(entry.end_line, entry.end_column, "missing record type");
     const ZoneToken& type_token = tokens[i];
+    // BIND refuses these too ("unbalanced quotes"): only <character-string>
+    // fields may be quoted (RFC 1035 §5.1).
+    if (type_token.quoted) return error_at(type_token, "a TTL, class or record type cannot be a quoted string");
     auto type = type_from_name(type_token.text);
     if (!type) return error_at(type_token, "unknown record type '" + type_token.text + "'");
     ++i;
@@ -241,12 +286,27 @@ class Parser {
     } else {
       return error_at(tokens[0], "no TTL given and no $TTL or earlier TTL to use");
     }
+    std::string rrset;
+    for (char c : owner) rrset.push_back(ascii_lower(c));
+    rrset += ' ' + type_name(*type);
+    // RFC 2181 §5.2: the RRs of an RRset all have the same TTL.  BIND
+    // silently lowers a later one to the first; a simulator should not run
+    // with a TTL other than the one written, so a mismatch is an error.
+    const Position here{file_, tokens[0].line, tokens[0].column};
+    if (auto [first, inserted] = rrset_ttls_.try_emplace(rrset, RrsetTtl{*ttl, here}); !inserted &&
+        first->second.ttl != *ttl) {
+      const RrsetTtl& was = first->second;
+      const int line = ttl_token ? ttl_token->line : here.line;
+      const int column = ttl_token ? ttl_token->column : here.column;
+      return error(line, column,
+                   "TTL " + std::to_string(*ttl) + " differs from TTL " + std::to_string(was.ttl) + " of the " +
+                       owner + " " + type_name(*type) + " records at " + std::string(was.at.file) + ":" +
+                       std::to_string(was.at.line) + " (RFC 2181 section 5.2: one TTL per RRset)");
+    }
     // RFC 2181 §5: an RRset holds a record once.  A record written twice
     // (twice in one file, or in two included files) is kept once, as BIND
-    // keeps it.
-    std::string key;
-    for (char c : owner) key.push_back(ascii_lower(c));
-    key += ' ' + type_name(*type) + ' ' + rdata_presentation(*data);
+    // keeps it; names in the rdata compare case-insensitively (RFC 4343).
+    std::string key = rrset + ' ' + rdata_presentation(names_folded(*data));
     if (!seen_.insert(std::move(key)).second) return;
     positions_.push_back({file_, tokens[0].line, tokens[0].column});
     records_.push_back(ResourceRecord{std::move(owner), *type, *ttl, std::move(*data)});
@@ -310,7 +370,12 @@ class Parser {
   std::optional<uint32_t> default_ttl_;
   std::optional<uint32_t> last_ttl_;
   std::vector<ResourceRecord> records_;
-  std::unordered_set<std::string> seen_;  // "owner TYPE rdata" of each record kept, owner case-folded
+  std::unordered_set<std::string> seen_;  // "owner TYPE rdata" of each record kept, names case-folded
+  struct RrsetTtl {
+    uint32_t ttl;
+    Position at;  // the RRset's first record
+  };
+  std::unordered_map<std::string, RrsetTtl> rrset_ttls_;  // by "owner TYPE", owner case-folded
   std::vector<Position> positions_;
   std::vector<ZoneError> errors_;
 };
@@ -324,24 +389,32 @@ ZoneParseResult parse_zone(std::string_view text, std::string_view file_name, st
 
 namespace {
 
-std::optional<std::string> read_text_file(const std::string& path) {
+ZoneFileText read_text_file(const std::string& path) {
   std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) return std::nullopt;
+  if (std::filesystem::is_directory(path, ec)) return {};
   std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) return std::nullopt;
-  return text.str();
+  if (!in) return {};
+  // Read in blocks and stop past the limit: the size on disk says nothing
+  // for a device or a pipe (/dev/zero never ends).
+  std::string text;
+  char block[65536];
+  while (in.read(block, sizeof block) || in.gcount() > 0) {
+    text.append(block, static_cast<size_t>(in.gcount()));
+    if (text.size() > kMaxZoneFileSize)
+      return {std::nullopt, "larger than " + std::to_string(kMaxZoneFileSize >> 20) + " MiB"};
+  }
+  if (in.bad()) return {};
+  return {std::move(text)};
 }
 
 }  // namespace
 
 ZoneParseResult load_zone_file(const std::string& path) {
-  const std::optional<std::string> text = read_text_file(path);
+  const ZoneFileText read = read_text_file(path);
+  const std::optional<std::string>& text = read.text;
   if (!text) {
     ZoneParseResult result;
-    result.errors.push_back(ZoneError{path, 0, 0, "cannot read file"});
+    result.errors.push_back(ZoneError{path, 0, 0, "cannot read file" + (read.error.empty() ? "" : ": " + read.error)});
     return result;
   }
   std::string_view base = path;

@@ -32,8 +32,23 @@ struct ZoneParseResult {
   std::vector<ZoneError> errors;
 };
 
-// How $INCLUDE gets a file's text: nullopt when it cannot be read.
-using ZoneFileReader = std::function<std::optional<std::string>(const std::string& path)>;
+// What a ZoneFileReader gives: the text, or nullopt and, if known, why it
+// could not be read ("" for the plain "cannot read").  Converts from a bare
+// optional text.
+struct ZoneFileText {
+  ZoneFileText(std::optional<std::string> text = std::nullopt, std::string error = {})
+      : text(std::move(text)), error(std::move(error)) {}
+  std::optional<std::string> text;
+  std::string error;
+};
+
+// How $INCLUDE gets a file's text.
+using ZoneFileReader = std::function<ZoneFileText(const std::string& path)>;
+
+// The most a zone file, or a file it includes, may hold: far above any zone
+// a simulation needs, far below what would exhaust memory (an $INCLUDE of
+// /dev/zero, say).
+inline constexpr size_t kMaxZoneFileSize = size_t{4} << 20;
 
 // Parses master-file text.  `default_origin` (absolute or not; "" for none)
 // is the initial $ORIGIN and the zone apex, which must own the zone's one
@@ -45,8 +60,8 @@ ZoneParseResult parse_zone(std::string_view text, std::string_view file_name, st
 
 // Reads and parses a file, and the files it includes; the default origin is
 // the file name minus its directory and ".zone" ("scenarios/domain.ru.zone"
-// → "domain.ru.").  An unreadable file gives one ZoneError at line 0,
-// column 0.
+// → "domain.ru.").  An unreadable file, or one over kMaxZoneFileSize, gives
+// one ZoneError at line 0, column 0.
 ZoneParseResult load_zone_file(const std::string& path);
 
 // "file:line:col: error: message"

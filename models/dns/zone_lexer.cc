@@ -81,7 +81,10 @@ bool ZoneLexer::next(ZoneEntry& entry, LexError& error) {
           closed = true;
           break;
         }
-        if (q == '\\' && pos_ + 1 < text_.size() && text_[pos_ + 1] != '\n') {
+        // RFC 1035 §5.1: \X is X for any X but a digit, a newline too:
+        // the string goes on on the next line (BIND reads "a\<newline>b"
+        // as "a\010b").
+        if (q == '\\' && pos_ + 1 < text_.size()) {
           token.text.push_back(q);
           advance();
           q = peek();

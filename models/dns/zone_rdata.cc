@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 
+#include <cstdio>
 #include <cstring>
 
 namespace siplab::dns {
@@ -83,8 +84,41 @@ const ZoneToken* RdataParser::take(const char* what) {
   return &tokens_[next_++];
 }
 
-std::optional<uint16_t> RdataParser::u16(const char* what) {
+const ZoneToken* RdataParser::take_unquoted(const char* what) {
   const ZoneToken* t = take(what);
+  if (t && t->quoted) return fail(*t, std::string("the ") + what + " cannot be a quoted string"), nullptr;
+  return t;
+}
+
+namespace {
+
+// inet_pton reads up to a NUL: a token with one inside ("1.2.3.4" NUL
+// "junk") would pass for the address before it.
+bool parse_address(int family, const std::string& text, void* out) {
+  return text.find('\0') == std::string::npos && inet_pton(family, text.c_str(), out) == 1;
+}
+
+// A token for an error message, control octets as \DDD so that a NUL
+// cannot cut the message short.
+std::string shown(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f) {
+      char buf[5];
+      std::snprintf(buf, sizeof buf, "\\%03u", static_cast<unsigned>(u));
+      out += buf;
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::optional<uint16_t> RdataParser::u16(const char* what) {
+  const ZoneToken* t = take_unquoted(what);
   if (!t) return std::nullopt;
   auto v = parse_duration(t->text);
   bool digits_only = !t->text.empty() && t->text.find_first_not_of("0123456789") == std::string::npos;
@@ -94,7 +128,7 @@ std::optional<uint16_t> RdataParser::u16(const char* what) {
 }
 
 std::optional<uint32_t> RdataParser::u32(const char* what, bool allow_units) {
-  const ZoneToken* t = take(what);
+  const ZoneToken* t = take_unquoted(what);
   if (!t) return std::nullopt;
   bool digits_only = !t->text.empty() && t->text.find_first_not_of("0123456789") == std::string::npos;
   auto v = parse_duration(t->text);
@@ -125,20 +159,20 @@ std::optional<RData> RdataParser::parse(RrType type) {
   std::optional<RData> data;
   switch (type) {
     case RrType::A: {
-      const ZoneToken* t = take("IPv4 address");
+      const ZoneToken* t = take_unquoted("IPv4 address");
       if (!t) return std::nullopt;
       AData a;
-      if (inet_pton(AF_INET, t->text.c_str(), a.address.data()) != 1)
-        return fail(*t, "'" + t->text + "' is not a valid IPv4 address"), std::nullopt;
+      if (!parse_address(AF_INET, t->text, a.address.data()))
+        return fail(*t, "'" + shown(t->text) + "' is not a valid IPv4 address"), std::nullopt;
       data = a;
       break;
     }
     case RrType::AAAA: {
-      const ZoneToken* t = take("IPv6 address");
+      const ZoneToken* t = take_unquoted("IPv6 address");
       if (!t) return std::nullopt;
       AaaaData a;
-      if (inet_pton(AF_INET6, t->text.c_str(), a.address.data()) != 1)
-        return fail(*t, "'" + t->text + "' is not a valid IPv6 address"), std::nullopt;
+      if (!parse_address(AF_INET6, t->text, a.address.data()))
+        return fail(*t, "'" + shown(t->text) + "' is not a valid IPv6 address"), std::nullopt;
       data = a;
       break;
     }

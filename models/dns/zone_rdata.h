@@ -38,6 +38,8 @@ class RdataParser {
 
  private:
   const ZoneToken* take(const char* what);
+  // A field that is no <character-string>: a quoted token is an error.
+  const ZoneToken* take_unquoted(const char* what);
   bool fail(const ZoneToken& at, std::string message);
   std::optional<uint16_t> u16(const char* what);
   std::optional<uint32_t> u32(const char* what, bool allow_units);

@@ -382,28 +382,29 @@ void Locator::step_addresses() {
   const std::span<const RrType> types = config_.ipv6 ? std::span<const RrType>(kBoth) : std::span<const RrType>(kV4);
   while (host_index_ < hosts_.size()) {
     const HostPlan& plan = hosts_[host_index_];
-    if (const auto ip = IpAddress::parse(without_dot(plan.host))) {
-      add_target(plan.transport, without_dot(plan.host), plan.port, *ip);  // SRV target written as an IP
-    } else {
-      while (type_index_ < types.size()) {
-        const RrType type = types[type_index_];
-        const Knowledge k = know(plan.host, type);
-        if (k.kind == Knowledge::Need) return ask(k.name, type);
-        if (k.kind == Knowledge::Have) {
-          std::string line = std::string(dns::type_name(type)) + " " + plan.host + ":";
-          for (const auto* rr : k.records) {
-            if (const auto ip = address_of(*rr)) {
-              add_target(plan.transport, without_dot(plan.host), plan.port, *ip);
-              line += ' ';
-              line += ip->to_string();
-            }
+    // Every host here is a domain name, even one that reads like an
+    // address ("192.0.2.1." as an SRV target): RFC 2782 defines Target as
+    // "the domain name of the target host" with address records, and
+    // RFC 3263 §4.2 uses a numeric address as is only for the URI's TARGET
+    // (handled before any lookup).  So it is looked up like any other name.
+    while (type_index_ < types.size()) {
+      const RrType type = types[type_index_];
+      const Knowledge k = know(plan.host, type);
+      if (k.kind == Knowledge::Need) return ask(k.name, type);
+      if (k.kind == Knowledge::Have) {
+        std::string line = std::string(dns::type_name(type)) + " " + plan.host + ":";
+        for (const auto* rr : k.records) {
+          if (const auto ip = address_of(*rr)) {
+            add_target(plan.transport, without_dot(plan.host), plan.port, *ip);
+            line += ' ';
+            line += ip->to_string();
           }
-          steps_.push_back(std::move(line));
-        } else {
-          steps_.push_back(std::string(dns::type_name(type)) + " " + plan.host + ": " + status_text(k.status));
         }
-        ++type_index_;
+        steps_.push_back(std::move(line));
+      } else {
+        steps_.push_back(std::string(dns::type_name(type)) + " " + plan.host + ": " + status_text(k.status));
       }
+      ++type_index_;
     }
     type_index_ = 0;
     ++host_index_;

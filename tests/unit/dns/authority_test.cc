@@ -309,5 +309,147 @@ TEST(AuthorityBundled, DomainRuNaptrAnswerMatchesTheAddressPlan) {
   EXPECT_EQ(encode(r, kUdpPayloadLimit).size(), 237u);
 }
 
+// RFC 1034 §4.3.3 and RFC 4592: wildcards.
+constexpr std::string_view kWildcardZone = R"($ORIGIN w.
+$TTL 60
+@          SOA   ns.w. admin.w. 1 2 3 4 30
+@          NS    ns.w.
+ns         A     192.0.2.53
+*._udp     SRV   0 0 0 .
+*.sub      A     192.0.2.77
+*.sub      TXT   "wild"
+host.sub   AAAA  2001:db8::1
+_sip._udp  SRV   0 1 5060 x.sub
+*.alias    CNAME host.sub
+*.loop     CNAME a.loop
+a.b.empty  A     192.0.2.1
+)";
+
+class WildcardTest : public ::testing::Test {
+ protected:
+  WildcardTest() { authority.add_zone(zone_of(kWildcardZone, "w.")); }
+  Message ask(std::string name, RrType type) const {
+    Message q;
+    q.questions.push_back({std::move(name), type, kClassIn});
+    return authority.answer(q);
+  }
+  static Lines lines(const std::vector<ResourceRecord>& section) {
+    Lines out;
+    for (const auto& rr : section) out.push_back(to_presentation(rr));
+    return out;
+  }
+  Authority authority;
+};
+
+constexpr const char* kWildSoa = "w. 30 IN SOA ns.w. admin.w. 1 2 3 4 30";
+
+TEST_F(WildcardTest, MatchTakesTheQueryNameAsOwner) {
+  Message r = ask("x.sub.w.", RrType::A);
+  EXPECT_EQ(r.rcode, Rcode::NoError);
+  EXPECT_TRUE(r.aa);
+  EXPECT_EQ(lines(r.answers), Lines{"x.sub.w. 60 IN A 192.0.2.77"});
+  EXPECT_TRUE(r.authority.empty());
+  // Several labels below the closest encloser match too (RFC 4592 §3.3.1).
+  EXPECT_EQ(lines(ask("a.b.sub.w.", RrType::A).answers), Lines{"a.b.sub.w. 60 IN A 192.0.2.77"});
+  EXPECT_EQ(lines(ask("_sips._udp.w.", RrType::SRV).answers), Lines{"_sips._udp.w. 60 IN SRV 0 0 0 ."});
+}
+
+TEST_F(WildcardTest, WildcardWithoutTheTypeIsNodata) {
+  Message r = ask("x.sub.w.", RrType::AAAA);
+  EXPECT_EQ(r.rcode, Rcode::NoError);
+  EXPECT_TRUE(r.answers.empty());
+  EXPECT_EQ(lines(r.authority), Lines{kWildSoa});
+}
+
+TEST_F(WildcardTest, AnExistingNameBlocksTheWildcard) {
+  // host.sub exists: its own data, never the wildcard's (RFC 4592 §2.2).
+  Message r = ask("host.sub.w.", RrType::A);
+  EXPECT_EQ(r.rcode, Rcode::NoError);
+  EXPECT_TRUE(r.answers.empty());
+  EXPECT_EQ(lines(r.authority), Lines{kWildSoa});
+  // Below host.sub the closest encloser is host.sub, which has no "*" child.
+  EXPECT_EQ(ask("y.host.sub.w.", RrType::A).rcode, Rcode::NxDomain);
+  // An empty non-terminal is a closest encloser too (RFC 4592 §2.2.2):
+  // b.empty exists, so nothing below it reaches a wildcard above.
+  EXPECT_EQ(ask("z.b.empty.w.", RrType::A).rcode, Rcode::NxDomain);
+}
+
+TEST_F(WildcardTest, NoWildcardAtTheClosestEncloserIsNxdomain) {
+  // The closest encloser of q.w. is the apex, which has no "*" child.
+  Message r = ask("q.w.", RrType::A);
+  EXPECT_EQ(r.rcode, Rcode::NxDomain);
+  EXPECT_EQ(lines(r.authority), Lines{kWildSoa});
+}
+
+TEST_F(WildcardTest, TheWildcardNameItselfIsAnOrdinaryName) {
+  EXPECT_EQ(lines(ask("*.sub.w.", RrType::A).answers), Lines{"*.sub.w. 60 IN A 192.0.2.77"});
+}
+
+TEST_F(WildcardTest, WildcardCnameIsChased) {
+  Message r = ask("me.alias.w.", RrType::AAAA);
+  EXPECT_EQ(r.rcode, Rcode::NoError);
+  EXPECT_EQ(lines(r.answers), (Lines{"me.alias.w. 60 IN CNAME host.sub.w.", "host.sub.w. 60 IN AAAA 2001:db8::1"}));
+  // A wildcard CNAME onto a name it matches itself stops after one round.
+  Message loop = ask("a.loop.w.", RrType::A);
+  EXPECT_EQ(loop.rcode, Rcode::NoError);
+  EXPECT_EQ(lines(loop.answers), Lines{"a.loop.w. 60 IN CNAME a.loop.w."});
+}
+
+TEST_F(WildcardTest, SrvTargetAddressesComeFromAWildcard) {
+  Message r = ask("_sip._udp.w.", RrType::SRV);
+  EXPECT_EQ(lines(r.answers), Lines{"_sip._udp.w. 60 IN SRV 0 1 5060 x.sub.w."});
+  EXPECT_EQ(lines(r.additional), Lines{"x.sub.w. 60 IN A 192.0.2.77"});
+}
+
+// RFC 1034 §4.3.2 step 3b: delegations.
+constexpr std::string_view kDelegatingZone = R"($ORIGIN d.
+$TTL 60
+@          SOA   ns.d. admin.d. 1 2 3 4 30
+@          NS    ns.d.
+ns         A     192.0.2.53
+child      NS    ns.child
+child      NS    ns.elsewhere.
+ns.child   A     192.0.2.60
+x.child    A     192.0.2.61
+into       CNAME x.child
+*          A     192.0.2.99
+)";
+
+class DelegationTest : public WildcardTest {
+ protected:
+  DelegationTest() { authority.add_zone(zone_of(kDelegatingZone, "d.")); }
+};
+
+TEST_F(DelegationTest, NamesAtOrBelowTheCutGetAReferral) {
+  for (const char* name : {"x.child.d.", "child.d.", "deep.x.child.d.", "none.child.d."}) {
+    Message r = ask(name, RrType::A);
+    EXPECT_EQ(r.rcode, Rcode::NoError) << name;
+    EXPECT_FALSE(r.aa) << name;
+    EXPECT_TRUE(r.answers.empty()) << name;
+    EXPECT_EQ(lines(r.authority), (Lines{"child.d. 60 IN NS ns.child.d.", "child.d. 60 IN NS ns.elsewhere."})) << name;
+    EXPECT_EQ(lines(r.additional), Lines{"ns.child.d. 60 IN A 192.0.2.60"}) << name;
+  }
+  // The child's NS set itself is the child's data too.
+  EXPECT_FALSE(ask("child.d.", RrType::NS).aa);
+}
+
+TEST_F(DelegationTest, AboveAndBesideTheCutStaysAuthoritative) {
+  Message r = ask("ns.d.", RrType::A);
+  EXPECT_TRUE(r.aa);
+  EXPECT_EQ(lines(r.answers), Lines{"ns.d. 60 IN A 192.0.2.53"});
+  // Beside the cut, the apex wildcard still answers.
+  Message w = ask("other.d.", RrType::A);
+  EXPECT_TRUE(w.aa);
+  EXPECT_EQ(lines(w.answers), Lines{"other.d. 60 IN A 192.0.2.99"});
+}
+
+TEST_F(DelegationTest, ACnameIntoTheChildStopsAtTheCut) {
+  Message r = ask("into.d.", RrType::A);
+  EXPECT_EQ(r.rcode, Rcode::NoError);
+  EXPECT_TRUE(r.aa);
+  EXPECT_EQ(lines(r.answers), Lines{"into.d. 60 IN CNAME x.child.d."});
+  EXPECT_TRUE(r.authority.empty());
+}
+
 }  // namespace
 }  // namespace siplab::dns

@@ -49,6 +49,14 @@ TEST(Presentation, Ipv6CanonicalForm) {
   EXPECT_EQ(ipv6_to_string(d), "2001:db8:1:1:1:1:1:0");
 }
 
+TEST(Presentation, Ipv4MappedIpv6KeepsTheDottedQuad) {
+  // RFC 5952 §5, and what named-checkzone prints.
+  std::array<uint8_t, 16> mapped{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 192, 0, 2, 40};
+  EXPECT_EQ(ipv6_to_string(mapped), "::ffff:192.0.2.40");
+  std::array<uint8_t, 16> translated{0, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4};
+  EXPECT_EQ(ipv6_to_string(translated), "64:ff9b::102:304");
+}
+
 TEST(Names, SplitLabels) {
   EXPECT_EQ(split_labels("a.B.").labels, (std::vector<std::string>{"a", "B"}));
   EXPECT_EQ(split_labels("a\\.b.c.").labels, (std::vector<std::string>{"a.b", "c"}));

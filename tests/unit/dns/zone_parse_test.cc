@@ -2,6 +2,8 @@
 // and each error with its exact file:line:column.
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <fstream>
 #include <map>
 #include <optional>
 #include <string>
@@ -54,7 +56,7 @@ TEST(ZoneParse, SoaAndNsOfTheHead) {
 TEST(ZoneParse, EveryRecordType) {
   EXPECT_EQ(body_records("a IN A 192.0.2.1\n"), Lines{"a.t. 3600 IN A 192.0.2.1"});
   EXPECT_EQ(body_records("a IN AAAA 2001:DB8:0:0:0:0:0:10\n"), Lines{"a.t. 3600 IN AAAA 2001:db8::10"});
-  EXPECT_EQ(body_records("a IN AAAA ::ffff:192.0.2.1\n"), Lines{"a.t. 3600 IN AAAA ::ffff:c000:201"});
+  EXPECT_EQ(body_records("a IN AAAA ::ffff:192.0.2.1\n"), Lines{"a.t. 3600 IN AAAA ::ffff:192.0.2.1"});
   EXPECT_EQ(body_records("www IN CNAME a\n"), Lines{"www.t. 3600 IN CNAME a.t."});
   EXPECT_EQ(body_records("sub IN NS ns.other.\n"), Lines{"sub.t. 3600 IN NS ns.other."});
   EXPECT_EQ(body_records("a IN TXT \"hello world\" plain \"q\\\"uote\" \"\\\\\" \"\\007\"\n"),
@@ -131,8 +133,71 @@ TEST(ZoneParse, QuotedStringsKeepBlanksSemicolonsAndParentheses) {
             Lines{"a.t. 3600 IN TXT \"x ; (y) \\\"z\\\"\" \"AB\""});
 }
 
+TEST(ZoneParse, EscapedNewlineInAQuotedString) {
+  // RFC 1035 §5.1: \X is X for any non-digit X, a newline included; the
+  // line count goes on past it (named-checkzone prints "a\010b").
+  EXPECT_EQ(body_records("a TXT \"a\\\nb\"\nc A 192.0.2.1\n"),
+            (Lines{"a.t. 3600 IN TXT \"a\\010b\"", "c.t. 3600 IN A 192.0.2.1"}));
+  EXPECT_EQ(errors_of(std::string(kHead) + "a TXT \"a\\\nb\"\nc A 192.0.2.300\n"),
+            Lines{"t.zone:6:5: error: '192.0.2.300' is not a valid IPv4 address"});
+}
+
 TEST(ZoneParse, EscapedCharactersInNames) {
   EXPECT_EQ(body_records("a\\.b A 192.0.2.1\n"), Lines{"a\\.b.t. 3600 IN A 192.0.2.1"});
+}
+
+TEST(ZoneParse, NamesAreReadIntoLabelsAndPrintedAsBindPrintsThem) {
+  // RFC 1035 §5.1: \DDD and \X stand for the octet; a name is its octets,
+  // however they were written (named-checkzone -D prints the same).
+  EXPECT_EQ(body_records("pr\\111xy A 192.0.2.10\n"), Lines{"proxy.t. 3600 IN A 192.0.2.10"});
+  EXPECT_EQ(body_records("a\\065b A 192.0.2.2\naAb A 192.0.2.2\n"), Lines{"aAb.t. 3600 IN A 192.0.2.2"});
+  EXPECT_EQ(body_records("@x A 192.0.2.1\nx\\$ A 192.0.2.2\nsp\\032c A 192.0.2.3\nq\\\"x A 192.0.2.4\nx\\(y A 192.0.2.5\n"
+                         "h\\195\\169 A 192.0.2.6\n\\h A 192.0.2.7\n"),
+            (Lines{"\\@x.t. 3600 IN A 192.0.2.1", "x\\$.t. 3600 IN A 192.0.2.2", "sp\\032c.t. 3600 IN A 192.0.2.3",
+                   "q\\\"x.t. 3600 IN A 192.0.2.4", "x\\(y.t. 3600 IN A 192.0.2.5", "h\\195\\169.t. 3600 IN A 192.0.2.6",
+                   "h.t. 3600 IN A 192.0.2.7"}));
+  // Names in the rdata too, and $ORIGIN.
+  EXPECT_EQ(body_records("w CNAME pr\\111xy.\\116.\n$ORIGIN s\\117b.t.\nx A 192.0.2.1\n"),
+            (Lines{"w.t. 3600 IN CNAME proxy.t.", "x.sub.t. 3600 IN A 192.0.2.1"}));
+}
+
+TEST(ZoneErrors, RawControlOctetInAName) {
+  // BIND stops at a raw NUL with a syntax error; every control octet is
+  // refused here, at its own column.  \000 is the way to write one.
+  EXPECT_EQ(errors_of(std::string(kHead) + std::string("ab") + '\0' + "c A 192.0.2.2\n"),
+            Lines{"t.zone:4:3: error: raw control octet in a name (write it as \\000)"});
+  EXPECT_EQ(errors_of(std::string(kHead) + "w CNAME x\x01y\n"),
+            Lines{"t.zone:4:10: error: raw control octet in a name (write it as \\001)"});
+  EXPECT_EQ(errors_of(std::string(kHead) + "a\x7f A 192.0.2.2\n"),
+            Lines{"t.zone:4:2: error: raw control octet in a name (write it as \\127)"});
+  EXPECT_EQ(body_records("a\\000b A 192.0.2.2\n"), Lines{"a\\000b.t. 3600 IN A 192.0.2.2"});
+}
+
+TEST(ZoneErrors, QuotedTypeTtlClassNumberOrAddress) {
+  // Only <character-string> fields may be quoted (BIND refuses these too).
+  EXPECT_EQ(errors_of(std::string(kHead) + "a \"A\" 192.0.2.2\n"),
+            Lines{"t.zone:4:3: error: a TTL, class or record type cannot be a quoted string"});
+  EXPECT_EQ(errors_of(std::string(kHead) + "a \"60\" A 192.0.2.2\n"),
+            Lines{"t.zone:4:3: error: a TTL, class or record type cannot be a quoted string"});
+  EXPECT_EQ(errors_of(std::string(kHead) + "a IN \"A\" 192.0.2.2\n"),
+            Lines{"t.zone:4:6: error: a TTL, class or record type cannot be a quoted string"});
+  EXPECT_EQ(errors_of(std::string(kHead) + "$TTL \"60\"\n"), Lines{"t.zone:4:6: error: a TTL cannot be a quoted string"});
+  EXPECT_EQ(errors_of(std::string(kHead) + "a A \"192.0.2.2\"\n"),
+            Lines{"t.zone:4:5: error: the IPv4 address cannot be a quoted string"});
+  EXPECT_EQ(errors_of(std::string(kHead) + "a AAAA \"2001:db8::1\"\n"),
+            Lines{"t.zone:4:8: error: the IPv6 address cannot be a quoted string"});
+  EXPECT_EQ(errors_of(std::string(kHead) + "s SRV \"10\" 60 5060 x.\n"),
+            Lines{"t.zone:4:7: error: the SRV priority cannot be a quoted string"});
+  EXPECT_EQ(errors_of(std::string(kHead) + "@ SOA ns.t. admin.t. \"2\" 3600 600 86400 300\n"),
+            Lines{"t.zone:4:22: error: the SOA SERIAL cannot be a quoted string"});
+}
+
+TEST(ZoneErrors, NulAfterAnAddress) {
+  // inet_pton would stop at the NUL and take "192.0.2.4" alone.
+  EXPECT_EQ(errors_of(std::string(kHead) + std::string("a A 192.0.2.4") + '\0' + "x\n"),
+            Lines{"t.zone:4:5: error: '192.0.2.4\\000x' is not a valid IPv4 address"});
+  EXPECT_EQ(errors_of(std::string(kHead) + std::string("a AAAA 2001:db8::1") + '\0' + "\n"),
+            Lines{"t.zone:4:8: error: '2001:db8::1\\000' is not a valid IPv6 address"});
 }
 
 TEST(ZoneParse, CrLfLineEndings) {
@@ -270,6 +335,23 @@ TEST(ZoneLoad, DefaultOriginFromFileNameAndUnreadableFile) {
   EXPECT_FALSE(missing.zone);
 }
 
+TEST(ZoneLoad, AFileOverTheSizeLimitIsAnErrorNotAnAbort) {
+  // /dev/zero never ends: reading it whole would exhaust memory.
+  ZoneParseResult endless = load_zone_file("/dev/zero");
+  ASSERT_EQ(endless.errors.size(), 1u);
+  EXPECT_EQ(format_error(endless.errors[0]), "/dev/zero:0:0: error: cannot read file: larger than 4 MiB");
+  const std::string dir = ::testing::TempDir();
+  const std::string path = dir + "/include-zero.t.zone";
+  {
+    std::ofstream out(path);
+    out << kHead << "$INCLUDE /dev/zero\n";
+  }
+  ZoneParseResult r = load_zone_file(path);
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_EQ(format_error(r.errors[0]), path + ":4:10: error: cannot read included file /dev/zero: larger than 4 MiB");
+  std::remove(path.c_str());
+}
+
 }  // namespace
 }  // namespace siplab::dns
 
@@ -312,13 +394,13 @@ TEST(ZoneInclude, ReadsTheFileInPlaceAndRestoresOriginAndOwner) {
   const std::string text = std::string(kHead) +
                            "ns A 192.0.2.1\n"
                            "$INCLUDE part.inc\n"
-                           "   A 192.0.2.9\n"            // the parent's owner again: ns.t.
+                           "   AAAA 2001:db8::9\n"       // the parent's owner again: ns.t.
                            "y A 192.0.2.10\n"            // the parent's origin again, the included $TTL
                            "$INCLUDE part.inc sub\n";    // relative names under sub.t.
   ZoneParseResult r = parse_zone(text, "zones/t.zone", "t.", fs.reader());
   EXPECT_EQ(all_records(r), (Lines{"t. 3600 IN SOA ns.t. admin.t. 1 3600 600 86400 300", "t. 3600 IN NS ns.t.",
                                    "ns.t. 3600 IN A 192.0.2.1", "owner1.t. 60 IN A 192.0.2.7",
-                                   "x.other.t. 60 IN A 192.0.2.8", "ns.t. 60 IN A 192.0.2.9",
+                                   "x.other.t. 60 IN A 192.0.2.8", "ns.t. 60 IN AAAA 2001:db8::9",
                                    "y.t. 60 IN A 192.0.2.10", "owner1.sub.t. 60 IN A 192.0.2.7"}));
   // The path is taken from the including file's directory; the second
   // include's x.other.t. repeats a record and is kept once (RFC 2181 §5).
@@ -368,9 +450,39 @@ TEST(ZoneInclude, NestingAndFanOutAreBounded) {
 }
 
 TEST(ZoneParse, ARepeatedRecordIsKeptOnce) {
-  // RFC 2181 §5: owner names compare without case; the first record's TTL stays.
-  EXPECT_EQ(body_records("sip A 192.0.2.1\nSIP 60 A 192.0.2.1\nsip A 192.0.2.2\n"),
+  // RFC 2181 §5: owner names compare without case.
+  EXPECT_EQ(body_records("sip A 192.0.2.1\nSIP A 192.0.2.1\nsip A 192.0.2.2\n"),
             (Lines{"sip.t. 3600 IN A 192.0.2.1", "sip.t. 3600 IN A 192.0.2.2"}));
+}
+
+TEST(ZoneParse, NamesInTheRdataOfARepeatedRecordCompareWithoutCase) {
+  // RFC 2181 §5 and RFC 4343: X.T. and x.t. are one name, so one record;
+  // the first spelling stays, as BIND keeps it.
+  EXPECT_EQ(body_records("a NS x.t.\na NS X.T.\n"), Lines{"a.t. 3600 IN NS x.t."});
+  EXPECT_EQ(body_records("w CNAME Proxy\nw CNAME pr\\111xy\n"), Lines{"w.t. 3600 IN CNAME Proxy.t."});
+  EXPECT_EQ(body_records("s SRV 0 0 5060 H.t.\ns SRV 0 0 5060 h.T.\n"), Lines{"s.t. 3600 IN SRV 0 0 5060 H.t."});
+  EXPECT_EQ(body_records("n NAPTR 1 1 \"S\" \"SIP+D2U\" \"\" _SIP._udp\nn NAPTR 1 1 \"S\" \"SIP+D2U\" \"\" _sip._UDP\n"),
+            Lines{"n.t. 3600 IN NAPTR 1 1 \"S\" \"SIP+D2U\" \"\" _SIP._udp.t."});
+  // Character-strings are not names: their case matters.
+  EXPECT_EQ(body_records("a TXT \"A\"\na TXT \"a\"\n"), (Lines{"a.t. 3600 IN TXT \"A\"", "a.t. 3600 IN TXT \"a\""}));
+}
+
+TEST(ZoneErrors, AnRrsetHasOneTtl) {
+  // RFC 2181 §5.2: every RR of an RRset has the same TTL.  The error is at
+  // the TTL written, or at the record when the TTL came from $TTL.
+  EXPECT_EQ(errors_of(std::string(kHead) + "a 60 A 192.0.2.9\na 120 A 192.0.2.10\n"),
+            Lines{"t.zone:5:3: error: TTL 120 differs from TTL 60 of the a.t. A records at t.zone:4 "
+                  "(RFC 2181 section 5.2: one TTL per RRset)"});
+  EXPECT_EQ(errors_of(std::string(kHead) + "a A 192.0.2.9\n$TTL 60\na A 192.0.2.10\n"),
+            Lines{"t.zone:6:1: error: TTL 60 differs from TTL 3600 of the a.t. A records at t.zone:4 "
+                  "(RFC 2181 section 5.2: one TTL per RRset)"});
+  // A repeated record is no exception.
+  EXPECT_EQ(errors_of(std::string(kHead) + "a A 192.0.2.9\na 60 A 192.0.2.9\n"),
+            Lines{"t.zone:5:3: error: TTL 60 differs from TTL 3600 of the a.t. A records at t.zone:4 "
+                  "(RFC 2181 section 5.2: one TTL per RRset)"});
+  // Other types at the owner are other RRsets.
+  EXPECT_EQ(body_records("a 60 A 192.0.2.9\na 120 AAAA 2001:db8::9\na 60 A 192.0.2.10\n"),
+            (Lines{"a.t. 60 IN A 192.0.2.9", "a.t. 120 IN AAAA 2001:db8::9", "a.t. 60 IN A 192.0.2.10"}));
 }
 
 }  // namespace

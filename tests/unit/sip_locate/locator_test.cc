@@ -393,6 +393,32 @@ TEST(Locator, NxDomainAtAddressStep) {
             "SRV _sip._udp.ghost.test.: host.gone.test:5060; A host.gone.test.: NXDOMAIN");
 }
 
+// RFC 2782: an SRV target is a domain name, even one spelled like an
+// address; its A record is looked up, never the spelling used as one.
+TEST(Locator, SrvTargetThatLooksLikeAnAddressIsLookedUpAsAName) {
+  std::vector<dns::ResourceRecord> zone = {SOA("ipt.test."),
+                                           SRV("_sip._udp.ipt.test.", 0, 0, 5060, "192.0.2.1."),
+                                           A("192.0.2.1.", 198, 51, 100, 7)};
+  Walk run(zone, sip_uri("ipt.test"), LocatorConfig{{Transport::Udp}, false});
+  Locator& loc = run.go();
+  ASSERT_EQ(loc.state(), LocateState::Done) << loc.failure_reason();
+  EXPECT_EQ(run.dns.asked, Q({{"ipt.test.", RrType::NAPTR},
+                              {"_sip._udp.ipt.test.", RrType::SRV},
+                              {"192.0.2.1.", RrType::A}}));
+  EXPECT_EQ(lines(loc.targets()), std::vector<std::string>{"udp 192.0.2.1 5060 198.51.100.7"});
+}
+
+TEST(Locator, SrvTargetThatLooksLikeAnAddressWithoutRecordsFails) {
+  std::vector<dns::ResourceRecord> zone = {SOA("ipt.test."),
+                                           SRV("_sip._udp.ipt.test.", 0, 0, 5060, "192.0.2.1.")};
+  Walk run(zone, sip_uri("ipt.test"), LocatorConfig{{Transport::Udp}, false});
+  Locator& loc = run.go();
+  ASSERT_EQ(loc.state(), LocateState::Failed);
+  EXPECT_EQ(loc.failure_reason(),
+            "no address found for ipt.test.; NAPTR ipt.test.: NODATA; "
+            "SRV _sip._udp.ipt.test.: 192.0.2.1:5060; A 192.0.2.1.: NXDOMAIN");
+}
+
 TEST(Locator, LoneDotSrvMeansServiceNotAvailable) {
   std::vector<dns::ResourceRecord> zone = {SOA("closed.test."), SRV("_sip._udp.closed.test.", 0, 0, 0, "."),
                                            A("closed.test.", 192, 0, 2, 50)};
