@@ -56,6 +56,9 @@ struct Rejection {
 // row already checked, its typed values kept): those values are read from
 // it instead of parsing the rows again.  The Message may differ from it
 // only in the top Via's received / rport (§18.2.1 stamping).
+// For an ACK a Rejection is only the reason it is dropped: no response is
+// ever sent to an ACK (§17, §17.2.3), so callers must not send one (the
+// stack records a drop; `siplab parse --check-request` reports one).
 std::optional<Rejection> validate_request(const Message& request, const ValidationOptions& options,
                                           const ParsedMessage* parsed = nullptr);
 

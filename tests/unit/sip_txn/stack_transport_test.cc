@@ -109,6 +109,28 @@ TEST_F(StackTransportTest, InvalidRequestGetsTheMessageLayersRejection) {
   EXPECT_EQ(bob_.transaction_count(), 0u);
 }
 
+// §17: no response is ever sent to an ACK; one that fails validation (here
+// a body type the UAS does not take, which would earn another request a
+// 415) is dropped, with validate_request's reason as the drop's.
+TEST_F(StackTransportTest, InvalidAckIsDroppedNotAnswered) {
+  std::string text(kNattedOptions);
+  text.replace(0, 7, "ACK");
+  text.replace(text.find("1 OPTIONS"), 9, "1 ACK");
+  text.replace(text.find("Content-Length: 0\r\n\r\n"), 21, "Content-Type: application/unknown\r\nContent-Length: 2\r\n\r\nxx");
+  bob_.handle_datagram(Instant{}, endpoint("203.0.113.7:40000"), endpoint("192.0.2.2:5060"), text);
+  EXPECT_TRUE(events().empty());
+  EXPECT_TRUE(transmits().empty());
+  EXPECT_EQ(bob_.counters().rejected_requests, 0u);
+  bool dropped = false;
+  while (auto trace = bob_.poll_trace())
+    if (const auto* e = std::get_if<MessageEvent>(&*trace); e && e->action == MessageAction::Dropped) {
+      EXPECT_EQ(e->cause, DropCause::Invalid);
+      EXPECT_EQ(e->summary.first_line, "ACK sip:bob@192.0.2.2 SIP/2.0");
+      dropped = true;
+    }
+  EXPECT_TRUE(dropped);
+}
+
 TEST_F(StackTransportTest, UnsupportedMethodIsAnswered405ByValidation) {
   std::string text(kNattedOptions);
   text.replace(text.find("OPTIONS sip"), 7, "PUBLISH");
