@@ -71,6 +71,8 @@ struct ResponseVerdict {
   bool accept = true;
   std::string reason;  // why it is dropped
 };
+// Both drop a response missing To, From, Call-ID or CSeq (§8.1.1, §20
+// table), or with more than one row of one of them (RFC 4475 §3.3.8).
 // A UAC drops a response with more than one Via (§8.1.3.3); a proxy drops
 // one whose next Via (after its own) is unusable, e.g. broadcast (RFC 4475
 // §3.3.10), and one with no Via left to forward to.

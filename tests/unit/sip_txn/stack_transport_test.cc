@@ -421,3 +421,55 @@ TEST(DualStackTransport, TheDestinationsFamilyPicksSourceAndVia) {
 
 }  // namespace
 }  // namespace siplab::sip::test
+
+namespace siplab::sip::test {
+namespace {
+
+// §8.1.1 / §20 table and RFC 4475 §3.3.8: a response missing To, From,
+// Call-ID or CSeq, or repeating one, is dropped before any client
+// transaction sees it; the well-formed one that follows is delivered.
+TEST(ClientStackResponses, ResponseMissingOrRepeatingMandatoryHeadersIsDropped) {
+  SeededRandom random(11);
+  SipStack alice(siplab::testing::stack_config("192.0.2.1"), random);
+  SendResult sent = alice.send_request(Instant{}, siplab::testing::make_request("OPTIONS", "sip:bob@192.0.2.2", "mand@a"),
+                                       Target{Transport::Udp, endpoint("192.0.2.2:5060")});
+  ASSERT_TRUE(sent.ok()) << sent.error;
+  auto out = alice.poll_transmit();
+  ASSERT_TRUE(out);
+  auto request = parse_message(out->bytes);
+  ASSERT_TRUE(request.ok());
+  const std::string ok = serialize(make_response(*request, 200, {}, "t1"));
+  auto without = [&](std::string_view name) {
+    std::string text = ok;
+    const std::size_t at = text.find(std::string("\r\n") + std::string(name) + ":") + 2;
+    text.erase(at, text.find("\r\n", at) + 2 - at);
+    return text;
+  };
+  auto repeating = [&](std::string_view row) {
+    std::string text = ok;
+    text.insert(text.find("\r\n") + 2, std::string(row) + "\r\n");
+    return text;
+  };
+  const std::string bad[] = {without("To"), without("From"), without("Call-ID"), without("CSeq"),
+                             repeating("Call-ID: other@a"), repeating("CSeq: 9 OPTIONS")};
+  int ms = 10;
+  for (const std::string& text : bad) {
+    const uint64_t invalid_before = alice.counters().invalid_responses;
+    alice.handle_datagram(Instant{std::chrono::milliseconds(ms += 10)}, endpoint("192.0.2.2:5060"),
+                          endpoint("192.0.2.1:5060"), text);
+    EXPECT_FALSE(alice.poll_event()) << text;
+    EXPECT_EQ(alice.counters().invalid_responses, invalid_before + 1) << text;
+    EXPECT_EQ(alice.state(sent.txn), TxnState::Trying) << text;
+  }
+  alice.handle_datagram(Instant{std::chrono::milliseconds(ms + 10)}, endpoint("192.0.2.2:5060"),
+                        endpoint("192.0.2.1:5060"), ok);
+  auto event = alice.poll_event();
+  ASSERT_TRUE(event);
+  auto* response = std::get_if<ResponseReceived>(&*event);
+  ASSERT_NE(response, nullptr);
+  EXPECT_EQ(response->txn, sent.txn);
+  EXPECT_EQ(response->response.status_code(), 200);
+}
+
+}  // namespace
+}  // namespace siplab::sip::test
