@@ -200,7 +200,7 @@ int run_parse(const ParseArgs& args) {
         std::cerr << name << ": " << (why->response ? std::string("a UAC") : args.role) << " would drop it: "
                   << why->reason << "\n";
       } else {
-        Rejection r = rejection_for(e);
+        Rejection r = rejection_for(e, role);
         out["response"] = {{"code", r.status_code}, {"reason", r.reason}};
       }
       std::cout << dump(out) << "\n";

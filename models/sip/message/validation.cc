@@ -211,9 +211,11 @@ std::optional<Rejection> validate_request(const Message& req, const ValidationOp
   return std::nullopt;
 }
 
-Rejection rejection_for(const ParseError& error) {
-  std::string_view phrase = default_reason_phrase(error.status_code);
-  return Rejection{error.status_code, phrase.empty() ? std::string("Bad Request") : std::string(phrase), {}};
+Rejection rejection_for(const ParseError& error, Role role) {
+  int code = error.status_code >= 400 ? error.status_code : 400;
+  if (code == 501 && role == Role::Proxy) code = 400;
+  std::string_view phrase = default_reason_phrase(code);
+  return Rejection{code, phrase.empty() ? std::string("Bad Request") : std::string(phrase), {}};
 }
 
 namespace {

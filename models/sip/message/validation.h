@@ -62,9 +62,12 @@ struct Rejection {
 std::optional<Rejection> validate_request(const Message& request, const ValidationOptions& options,
                                           const ParsedMessage* parsed = nullptr);
 
-// The response a UAS would send for bytes that did not parse (the error's
-// status code with its reason phrase as Warning-free Rejection).
-Rejection rejection_for(const ParseError& error);
+// The response `role` would send for bytes that did not parse (the error's
+// status code with its reason phrase as Warning-free Rejection).  The
+// parser's 501 for an unknown method with a CSeq mismatch is a UAS's
+// answer (RFC 4475 §3.1.2.18); a proxy forwards unknown methods (RFC 3261
+// §16, §21.5.2 is a UAS response) and answers 400, as validate_request does.
+Rejection rejection_for(const ParseError& error, Role role = Role::Uas);
 
 enum class ResponseRole : uint8_t { Uac, Proxy };
 struct ResponseVerdict {

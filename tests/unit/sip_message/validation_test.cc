@@ -129,6 +129,16 @@ TEST(Validation, RejectionResponseCarriesExtraHeaders) {
   EXPECT_EQ(rejection_for(ParseError{3, "x", 505}).reason, "Version Not Supported");
 }
 
+// The parser's 501 (unknown method, CSeq mismatch; RFC 4475 §3.1.2.18) is
+// a UAS's answer: a proxy forwards unknown methods and answers 400.
+TEST(Validation, RejectionForUnknownMethodMismatchDependsOnRole) {
+  const ParseError mismatch{12, "CSeq method INVITE does not match request method NEWMETHOD", 501};
+  EXPECT_EQ(rejection_for(mismatch), (Rejection{501, "Not Implemented", {}}));
+  EXPECT_EQ(rejection_for(mismatch, Role::Registrar), (Rejection{501, "Not Implemented", {}}));
+  EXPECT_EQ(rejection_for(mismatch, Role::Proxy), (Rejection{400, "Bad Request", {}}));
+  EXPECT_EQ(rejection_for(ParseError{3, "x", 505}, Role::Proxy), (Rejection{505, "Version Not Supported", {}}));
+}
+
 constexpr std::string_view kResponseRows =
     "To: <sip:bob@example.com>;tag=t\r\nFrom: <sip:alice@example.com>;tag=1\r\n"
     "Call-ID: c1@a.example.com\r\nCSeq: 1 INVITE\r\n";

@@ -366,6 +366,29 @@ TEST_F(UnparsableRequests, BadVersionGets505) {
   EXPECT_EQ(response->status_code(), 505);
 }
 
+// RFC 4475 §3.1.2.18 (mismatch02): an unknown method with a CSeq mismatch
+// earns a UAS's 501; a proxy, which forwards unknown methods, answers 400.
+TEST_F(UnparsableRequests, UnknownMethodMismatchGets501AtAUasAnd400AtAProxy) {
+  std::string text(kMismatchedCSeq);
+  text.replace(0, 7, "NEWMETHOD");
+  auto out = deliver(text);
+  ASSERT_EQ(out.size(), 1u);
+  auto uas_answer = parse_message(out[0].bytes);
+  ASSERT_TRUE(uas_answer.ok());
+  EXPECT_EQ(uas_answer->status_code(), 501);
+
+  SipStackConfig config = siplab::testing::stack_config("192.0.2.2");
+  config.validation.role = Role::Proxy;
+  SipStack proxy(config, random_);
+  proxy.handle_datagram(Instant{}, endpoint("203.0.113.7:40000"), endpoint("192.0.2.2:5060"), text);
+  auto sent = proxy.poll_transmit();
+  ASSERT_TRUE(sent);
+  auto proxy_answer = parse_message(sent->bytes);
+  ASSERT_TRUE(proxy_answer.ok());
+  EXPECT_EQ(proxy_answer->status_code(), 400);
+  EXPECT_EQ(proxy_answer->reason(), "Bad Request");
+}
+
 TEST_F(UnparsableRequests, AckResponsesAndHeaderlessRequestsGetNothing) {
   std::string ack(kMismatchedCSeq);
   ack.replace(0, 7, "ACK");
