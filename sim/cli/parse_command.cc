@@ -143,6 +143,26 @@ json message_json(const Message& m) {
 
 std::string dump(const json& j) { return j.dump(2, ' ', false, json::error_handler_t::replace); }
 
+// Why bytes that did not parse get no answer, or nullopt when the receiver
+// answers them (with the parse error's code).
+struct Unanswered {
+  bool response;  // the bytes are a response
+  std::string reason;
+};
+std::optional<Unanswered> why_unanswered(std::string_view bytes) {
+  // The parser's test for a status line: after any leading CRLFs (§7.5),
+  // a first word starting "SIP/" in any case.
+  std::size_t at = 0;
+  while (bytes.substr(at, 2) == "\r\n") at += 2;
+  if (bytes.size() - at >= 4 && iequals(bytes.substr(at, 4), "SIP/"))
+    // RFC 4475 §3.1.2.5 / §3.1.2.19: a malformed response is discarded;
+    // responses are never answered.
+    return Unanswered{true, "malformed response (responses are never answered; RFC 4475 §3.1.2.19)"};
+  if (bytes.substr(at, 4) == "ACK ")
+    return Unanswered{false, "malformed ACK (no response is sent to an ACK; RFC 3261 §17)"};
+  return std::nullopt;
+}
+
 struct ParseArgs {
   std::string path;
   bool check_request = false;
@@ -164,17 +184,26 @@ int run_parse(const ParseArgs& args) {
     bytes = ss.str();
   }
   const std::string& name = args.path == "-" ? std::string("<stdin>") : args.path;
+  const Role role = args.role == "proxy" ? Role::Proxy : args.role == "registrar" ? Role::Registrar : Role::Uas;
   auto parsed = parse_message(bytes);
   if (!parsed) {
     const ParseError& e = parsed.error();
     std::cerr << name << ": byte " << e.offset << ": " << e.reason << "\n";
     if (args.check_request) {
-      Rejection r = rejection_for(e);
-      std::cout << dump({{"valid", false},
-                         {"offset", e.offset},
-                         {"reason", e.reason},
-                         {"response", {{"code", r.status_code}, {"reason", r.reason}}}})
-                << "\n";
+      json out = {{"valid", false}, {"offset", e.offset}, {"reason", e.reason}};
+      // As SipStack::answer_unparsable_request: responses and ACKs are
+      // dropped, never answered.
+      if (auto why = why_unanswered(bytes)) {
+        if (!why->response) out["response"] = nullptr;
+        out["accepted"] = false;
+        out["drop_reason"] = why->reason;
+        std::cerr << name << ": " << (why->response ? std::string("a UAC") : args.role) << " would drop it: "
+                  << why->reason << "\n";
+      } else {
+        Rejection r = rejection_for(e, role);
+        out["response"] = {{"code", r.status_code}, {"reason", r.reason}};
+      }
+      std::cout << dump(out) << "\n";
     }
     return siplab::cli::kExitFailed;
   }
@@ -183,9 +212,18 @@ int run_parse(const ParseArgs& args) {
   if (args.check_request) {
     if (parsed->is_request()) {
       ValidationOptions options;
-      options.role = args.role == "proxy" ? Role::Proxy : args.role == "registrar" ? Role::Registrar : Role::Uas;
+      options.role = role;
       auto rejection = validate_request(*parsed, options);
-      if (rejection) {
+      if (rejection && parsed->method() == "ACK") {
+        // RFC 3261 §17: no response is ever sent to an ACK; the stack drops
+        // one that fails validation.
+        out["response"] = nullptr;
+        out["accepted"] = false;
+        out["drop_reason"] = rejection->reason;
+        std::cerr << name << ": " << args.role << " would drop it (an ACK is never answered): "
+                  << rejection->reason << "\n";
+        rc = siplab::cli::kExitFailed;
+      } else if (rejection) {
         json extra = json::array();
         for (const ExtraHeader& h : rejection->extra_headers) extra.push_back({{"name", h.name}, {"value", h.value}});
         out["response"] = {{"code", rejection->status_code}, {"reason", rejection->reason}, {"headers", extra}};

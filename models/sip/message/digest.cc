@@ -973,14 +973,14 @@ HexDigest digest_ha2(DigestAlgorithm a, DigestQop qop, std::string_view method,
 
 HexDigest digest_request_digest(DigestAlgorithm a, std::string_view ha1, std::string_view nonce,
                                 DigestQop qop, std::string_view nc, std::string_view cnonce,
-                                std::string_view ha2) {
+                                std::string_view ha2, std::string_view qop_text) {
   switch (qop) {
     case DigestQop::None:
       return digest_hash_joined(a, {ha1, nonce, ha2});
     case DigestQop::Auth:
-      return digest_hash_joined(a, {ha1, nonce, nc, cnonce, "auth", ha2});
+      return digest_hash_joined(a, {ha1, nonce, nc, cnonce, qop_text.empty() ? "auth" : qop_text, ha2});
     case DigestQop::AuthInt:
-      return digest_hash_joined(a, {ha1, nonce, nc, cnonce, "auth-int", ha2});
+      return digest_hash_joined(a, {ha1, nonce, nc, cnonce, qop_text.empty() ? "auth-int" : qop_text, ha2});
   }
   return digest_hash_joined(a, {ha1, nonce, ha2});
 }
@@ -1098,7 +1098,7 @@ DigestVerdict verify_digest(const DigestCredentials& c, const DigestSecret& secr
   }
   const HexDigest ha2 = digest_ha2(*algorithm, *qop, method, c.uri, body);
   const HexDigest expected =
-      digest_request_digest(*algorithm, ha1.view(), c.nonce, *qop, c.nc, cnonce, ha2.view());
+      digest_request_digest(*algorithm, ha1.view(), c.nonce, *qop, c.nc, cnonce, ha2.view(), c.qop);
   const auto received = HexDigest::from_hex(c.response);
   if (!received || received->size() != expected.size()) return DigestVerdict::WrongResponse;
   // Constant time, so a timing side channel does not reveal how many leading

@@ -194,10 +194,14 @@ std::optional<HexDigest> digest_ha1_from_stored(DigestAlgorithm algorithm,
 HexDigest digest_ha2(DigestAlgorithm algorithm, DigestQop qop, std::string_view method,
                      std::string_view uri, std::string_view body);
 // H(HA1 ":" nonce ":" nc ":" cnonce ":" qop ":" HA2), or H(HA1 ":" nonce ":" HA2)
-// without qop (RFC 2069 compatibility, RFC 2617 §3.2.2.1).
+// without qop (RFC 2069 compatibility, RFC 2617 §3.2.2.1).  `qop_text` is
+// the qop as the credentials carry it: RFC 7616 §3.4.1 hashes unq(qop) as
+// sent, and parse_digest_qop accepts any case ("AUTH").  Empty: the
+// canonical "auth" / "auth-int" of `qop`.
 HexDigest digest_request_digest(DigestAlgorithm algorithm, std::string_view ha1,
                                 std::string_view nonce, DigestQop qop, std::string_view nc,
-                                std::string_view cnonce, std::string_view ha2);
+                                std::string_view cnonce, std::string_view ha2,
+                                std::string_view qop_text = {});
 // RFC 7616 §3.4.4: username sent as H(username ":" realm) when userhash=true.
 HexDigest digest_userhash(DigestAlgorithm algorithm, std::string_view username,
                           std::string_view realm);

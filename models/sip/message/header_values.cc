@@ -458,24 +458,27 @@ std::string Warning::to_string() const {
 Expected<SipDate> parse_date(std::string_view v) {
   // rfc1123-date = wkday "," SP 2DIGIT SP month SP 4DIGIT SP 2DIGIT ":"
   //                2DIGIT ":" 2DIGIT SP "GMT"  (§20.17: only GMT)
+  // The weekday, month and "GMT" are quoted literals in the ABNF, which
+  // RFC 2234 §2.3 makes case-insensitive ("sat, 13 nov 2010 ... gmt").
   SipDate d;
   if (v.size() != 29) return err(0, "Date must be an RFC 1123 date in GMT");
   int wd = -1, mo = -1;
   for (int k = 0; k < 7; ++k)
-    if (v.substr(0, 3) == kWeekdays[k]) wd = k;
+    if (iequals(v.substr(0, 3), kWeekdays[k])) wd = k;
   for (int k = 0; k < 12; ++k)
-    if (v.substr(8, 3) == kMonths[k]) mo = k;
+    if (iequals(v.substr(8, 3), kMonths[k])) mo = k;
   if (wd < 0) return err(0, "invalid weekday in Date");
   if (v.substr(3, 2) != ", " || v[7] != ' ' || v[11] != ' ' || v[16] != ' ' || v[19] != ':' || v[22] != ':' ||
       v[25] != ' ')
     return err(3, "malformed Date");
   if (mo < 0) return err(8, "invalid month in Date");
-  if (v.substr(26) != "GMT") return err(26, "Date time zone must be GMT (RFC 3261 §20.17)");
+  if (!iequals(v.substr(26), "GMT")) return err(26, "Date time zone must be GMT (RFC 3261 §20.17)");
   uint8_t yh = 0, yl = 0;
   if (!two_digits(v, 5, d.day) || !two_digits(v, 12, yh) || !two_digits(v, 14, yl) ||
       !two_digits(v, 17, d.hour) || !two_digits(v, 20, d.minute) || !two_digits(v, 23, d.second))
     return err(5, "malformed Date digits");
-  if (d.day < 1 || d.day > 31 || d.hour > 23 || d.minute > 59 || d.second > 60) return err(5, "Date field out of range");
+  // RFC 3261 §25.1 (after RFC 2616 §3.3.1): time is 00:00:00 - 23:59:59.
+  if (d.day < 1 || d.day > 31 || d.hour > 23 || d.minute > 59 || d.second > 59) return err(5, "Date field out of range");
   d.weekday = static_cast<uint8_t>(wd);
   d.month = static_cast<uint8_t>(mo);
   d.year = static_cast<uint16_t>(yh * 100 + yl);

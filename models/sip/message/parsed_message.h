@@ -77,6 +77,13 @@ class ParsedMessage {
   const NameAddrView* to() const { return to_.empty() ? nullptr : to_.data(); }
   std::optional<std::string_view> call_id() const { return call_id_; }
   std::optional<CSeqView> cseq() const { return cseq_; }
+  // The first of From, To, Call-ID and CSeq that came in more than one
+  // row (RFC 4475 §3.3.8), or nullopt.  (Requests are judged on row
+  // counts by validate_request; responses on this.)
+  std::optional<HeaderId> repeated_single_value() const {
+    if (repeated_single_value_ == HeaderId::Other) return std::nullopt;
+    return repeated_single_value_;
+  }
   // Contact values in order; contact_star() for "Contact: *".
   std::span<const NameAddrView> contacts() const { return contacts_.span(); }
   bool contact_star() const { return contact_star_; }
@@ -124,6 +131,7 @@ class ParsedMessage {
   InlineVector<NameAddrView, 1> from_, to_;
   std::optional<std::string_view> call_id_;
   std::optional<CSeqView> cseq_;
+  HeaderId repeated_single_value_ = HeaderId::Other;
   InlineVector<NameAddrView, 2> contacts_;
   bool contact_star_ = false;
   InlineVector<NameAddrView, 4> routes_, record_routes_;

@@ -208,6 +208,7 @@ class ParsedMessageBuilder {
     m_.to_.clear();
     m_.call_id_.reset();
     m_.cseq_.reset();
+    m_.repeated_single_value_ = HeaderId::Other;
     m_.contacts_.clear();
     m_.contact_star_ = false;
     m_.routes_.clear();
@@ -320,7 +321,10 @@ class ParsedMessageBuilder {
         // Single-valued: the first row is kept, parsed straight into place;
         // a later row is only checked.
         auto& slot = id == HeaderId::From ? m_.from_ : m_.to_;
-        if (!slot.empty()) return internal::parse_name_addr_into(value, nullptr);
+        if (!slot.empty()) {
+          repeated(id);
+          return internal::parse_name_addr_into(value, nullptr);
+        }
         // (parse_name_addr_into writes every field when it succeeds.)
         if (auto e = internal::parse_name_addr_into(value, &slot.emplace_back_for_overwrite())) {
           slot.clear();
@@ -341,12 +345,18 @@ class ParsedMessageBuilder {
       case HeaderId::CallId:
         // parse_call_id() returns the value itself when it is valid.
         if (auto valid = parse_call_id(value); !valid) return valid.error();
-        if (!m_.call_id_) m_.call_id_ = value;
+        if (!m_.call_id_)
+          m_.call_id_ = value;
+        else
+          repeated(id);
         return std::nullopt;
       case HeaderId::CSeq: {
         CSeqView view;
         if (auto e = internal::parse_cseq_into(value, &view)) return e;
-        if (!m_.cseq_) m_.cseq_ = view;
+        if (!m_.cseq_)
+          m_.cseq_ = view;
+        else
+          repeated(id);
         return std::nullopt;
       }
       case HeaderId::MaxForwards:
@@ -406,6 +416,11 @@ class ParsedMessageBuilder {
   void set_body(std::string_view body) { m_.body_ = body; }
 
  private:
+  // A second row of a single-valued header (kept for validate_response).
+  void repeated(HeaderId id) {
+    if (m_.repeated_single_value_ == HeaderId::Other) m_.repeated_single_value_ = id;
+  }
+
   template <typename List>
   std::optional<ParseError> name_addrs(std::string_view value, bool require_brackets, List& out) {
     // One value per row, nearly always: parsed whole first, as Via rows

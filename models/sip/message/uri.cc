@@ -284,11 +284,13 @@ std::string escape_with(std::string_view raw, uint16_t allowed) {
   }
   if (port_at < text.size()) {
     std::string_view port = text.substr(port_at + 1);
+    // port = 1*DIGIT (§25.1): leading zeros are digits like any other
+    // ("005060" is 5060); the value stops growing past 65535 (no overflow).
     unsigned value = 0;
-    if (port.empty() || port.size() > 5) return err(port_at + 1, "invalid port");
+    if (port.empty()) return err(port_at + 1, "invalid port");
     for (char c : port) {
       if (!syntax::is_digit(c)) return err(port_at + 1, "invalid port");
-      value = value * 10 + static_cast<unsigned>(c - '0');
+      if (value <= 65535) value = value * 10 + static_cast<unsigned>(c - '0');
     }
     if (value > 65535) return err(port_at + 1, "port exceeds 65535");
     hp.port = static_cast<uint16_t>(value);
@@ -296,13 +298,14 @@ std::string escape_with(std::string_view raw, uint16_t allowed) {
   return std::nullopt;
 }
 
-// The port of hostport (§25.1): 1 to 5 digits, at most 65535.
+// The port of hostport (§25.1 port = 1*DIGIT): any number of digits
+// (leading zeros included), a value of at most 65535.
 bool port_value(std::string_view port, uint16_t& out) {
-  if (port.empty() || port.size() > 5) return false;
+  if (port.empty()) return false;
   unsigned value = 0;
   for (char c : port) {
     if (!syntax::is_digit(c)) return false;
-    value = value * 10 + static_cast<unsigned>(c - '0');
+    if (value <= 65535) value = value * 10 + static_cast<unsigned>(c - '0');
   }
   if (value > 65535) return false;
   out = static_cast<uint16_t>(value);

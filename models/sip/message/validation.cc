@@ -211,9 +211,11 @@ std::optional<Rejection> validate_request(const Message& req, const ValidationOp
   return std::nullopt;
 }
 
-Rejection rejection_for(const ParseError& error) {
-  std::string_view phrase = default_reason_phrase(error.status_code);
-  return Rejection{error.status_code, phrase.empty() ? std::string("Bad Request") : std::string(phrase), {}};
+Rejection rejection_for(const ParseError& error, Role role) {
+  int code = error.status_code >= 400 ? error.status_code : 400;
+  if (code == 501 && role == Role::Proxy) code = 400;
+  std::string_view phrase = default_reason_phrase(code);
+  return Rejection{code, phrase.empty() ? std::string("Bad Request") : std::string(phrase), {}};
 }
 
 namespace {
@@ -229,10 +231,53 @@ ResponseVerdict check_next_via(const V& next) {
 
 }  // namespace
 
+namespace {
+
+// §8.1.1 / §20 table: To, From, Call-ID and CSeq are mandatory in a
+// response too (Via is checked by the caller), and each holds one value
+// (RFC 4475 §3.3.8).  Cold: a response that fails is dropped.
+[[gnu::cold]] ResponseVerdict missing_or_repeated(bool to, bool from, bool call_id, bool cseq,
+                                                  std::optional<HeaderId> repeated) {
+  std::vector<std::string> missing;
+  if (!to) missing.emplace_back("To");
+  if (!from) missing.emplace_back("From");
+  if (!call_id) missing.emplace_back("Call-ID");
+  if (!cseq) missing.emplace_back("CSeq");
+  if (!missing.empty()) return {false, "Missing " + join(missing) + " header"};
+  return {false, "Multiple values in single-value header " + std::string(canonical_name(*repeated))};
+}
+
+// The same check on the Message's rows: one pass over the row ids.
+ResponseVerdict check_single_values(const Message& resp) {
+  std::array<uint8_t, 4> rows{};  // To, From, Call-ID, CSeq
+  std::optional<HeaderId> repeated;
+  for (const Header& h : resp.headers()) {
+    int k = h.id == HeaderId::To       ? 0
+            : h.id == HeaderId::From   ? 1
+            : h.id == HeaderId::CallId ? 2
+            : h.id == HeaderId::CSeq   ? 3
+                                       : -1;
+    if (k < 0) continue;
+    if (rows[static_cast<std::size_t>(k)]++ == 1 && !repeated) repeated = h.id;
+  }
+  if (rows[0] && rows[1] && rows[2] && rows[3] && !repeated) return {true, {}};
+  return missing_or_repeated(rows[0], rows[1], rows[2], rows[3], repeated);
+}
+
+}  // namespace
+
 ResponseVerdict validate_response(const Message& resp, ResponseRole role, const ParsedMessage* parsed) {
   if (!resp.is_response()) return {false, "not a response"};
   const std::size_t vias = parsed ? parsed->vias().size() : resp.header_values(HeaderId::Via).size();
   if (vias == 0) return {false, "response has no Via"};
+  // The parser kept the typed values and noted a repeated row.
+  if (parsed) {
+    if (!parsed->to() || !parsed->from() || !parsed->call_id() || !parsed->cseq() || parsed->repeated_single_value())
+      return missing_or_repeated(parsed->to(), parsed->from(), parsed->call_id().has_value(),
+                                 parsed->cseq().has_value(), parsed->repeated_single_value());
+  } else if (auto verdict = check_single_values(resp); !verdict.accept) {
+    return verdict;
+  }
   if (role == ResponseRole::Uac) {
     // §8.1.3.3: more than one Via means it was meant for someone else.
     if (vias > 1) return {false, "response to a UAC carries more than one Via"};

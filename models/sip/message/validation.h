@@ -56,18 +56,26 @@ struct Rejection {
 // row already checked, its typed values kept): those values are read from
 // it instead of parsing the rows again.  The Message may differ from it
 // only in the top Via's received / rport (§18.2.1 stamping).
+// For an ACK a Rejection is only the reason it is dropped: no response is
+// ever sent to an ACK (§17, §17.2.3), so callers must not send one (the
+// stack records a drop; `siplab parse --check-request` reports one).
 std::optional<Rejection> validate_request(const Message& request, const ValidationOptions& options,
                                           const ParsedMessage* parsed = nullptr);
 
-// The response a UAS would send for bytes that did not parse (the error's
-// status code with its reason phrase as Warning-free Rejection).
-Rejection rejection_for(const ParseError& error);
+// The response `role` would send for bytes that did not parse (the error's
+// status code with its reason phrase as Warning-free Rejection).  The
+// parser's 501 for an unknown method with a CSeq mismatch is a UAS's
+// answer (RFC 4475 §3.1.2.18); a proxy forwards unknown methods (RFC 3261
+// §16, §21.5.2 is a UAS response) and answers 400, as validate_request does.
+Rejection rejection_for(const ParseError& error, Role role = Role::Uas);
 
 enum class ResponseRole : uint8_t { Uac, Proxy };
 struct ResponseVerdict {
   bool accept = true;
   std::string reason;  // why it is dropped
 };
+// Both drop a response missing To, From, Call-ID or CSeq (§8.1.1, §20
+// table), or with more than one row of one of them (RFC 4475 §3.3.8).
 // A UAC drops a response with more than one Via (§8.1.3.3); a proxy drops
 // one whose next Via (after its own) is unusable, e.g. broadcast (RFC 4475
 // §3.3.10), and one with no Via left to forward to.

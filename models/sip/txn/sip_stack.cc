@@ -82,9 +82,9 @@ void SipStack::answer_unparsable_request(Instant now, const Endpoint& from, cons
                                          std::string_view bytes) {
   // RFC 3261 §8.2 / RFC 4475 §3.1.2: a request that is malformed but still
   // names its Via, From, To, Call-ID and CSeq can be answered (400, or 505
-  // for a bad version, 501 for an unknown method with a CSeq mismatch); one
-  // that does not, or that is an ACK (never answered, §17.2.1), is only
-  // dropped.  The reply is stateless and goes back to the source, as for any
+  // for a bad version, 501 at a UAS for an unknown method with a CSeq
+  // mismatch: rejection_for); one that does not, or that is an ACK (never
+  // answered, §17.2.1), is only dropped.  The reply is stateless and goes back to the source, as for any
   // response over UDP with rport (RFC 3581 §4).
   auto parse_error = parse_message(bytes, Framing::Datagram);
   if (parse_error.ok()) return;
@@ -94,10 +94,8 @@ void SipStack::answer_unparsable_request(Instant now, const Endpoint& from, cons
   if (!via) return;
   stamp_received(*via, from);
   salvaged->set_top_via(*via);
-  const int code = parse_error.error().status_code >= 400 ? parse_error.error().status_code : 400;
-  std::string_view phrase = default_reason_phrase(code);
   Received received{std::move(*salvaged), InboundContext{Transport::Udp, from, to, std::nullopt}, bytes.size()};
-  reject_request(now, received, Rejection{code, phrase.empty() ? std::string("Bad Request") : std::string(phrase), {}});
+  reject_request(now, received, rejection_for(parse_error.error(), config_.validation.role));
 }
 
 ConnectionId SipStack::handle_connection_accepted(Instant, Transport transport, const Endpoint& remote,

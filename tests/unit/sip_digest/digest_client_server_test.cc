@@ -119,6 +119,32 @@ TEST(DigestVerifier, AcceptsUpperCaseResponseHex) {
             DigestVerdict::Ok);
 }
 
+// RFC 7616 §3.4.1: request-digest hashes unq(qop) as the client sent it.
+// parse_digest_qop reads qop in any case, so a client that sent qop=AUTH
+// hashed "AUTH".  Expected values from Python hashlib:
+//   md5(":".join([md5("bob:biloxi.com:zanzibar"), nonce, "00000001",
+//                 "0a4f113b", "AUTH", md5("INVITE:sip:bob@biloxi.com")]))
+TEST(DigestVerifier, HashesTheQopAsSent) {
+  DigestCredentials c = bob_credentials();
+  c.qop = "AUTH";
+  c.response = "8f6dd7fb095505e0657fa66b49c00193";
+  EXPECT_EQ(verify_digest(c, DigestSecret::password("zanzibar"), "INVITE", ""), DigestVerdict::Ok);
+  EXPECT_EQ(verify_digest(c, DigestSecret::ha1("12af60467a33e8518da5c68bbff12b11"), "INVITE", ""),
+            DigestVerdict::Ok);
+  // The RFC 2617 answer computed over "auth" does not match qop=AUTH.
+  c.response = "89eb0059246c02b2f6ee02c7961d5ea3";
+  EXPECT_EQ(verify_digest(c, DigestSecret::password("zanzibar"), "INVITE", ""), DigestVerdict::WrongResponse);
+  // Same for auth-int: ... "Auth-Int", md5("INVITE:sip:bob@biloxi.com:" + md5("v=0\r\n")).
+  c.qop = "Auth-Int";
+  c.response = "009f11bb59cde78004303ee6489f9cda";
+  EXPECT_EQ(verify_digest(c, DigestSecret::password("zanzibar"), "INVITE", "v=0\r\n"), DigestVerdict::Ok);
+  const HexDigest ha1 = digest_ha1(DigestAlgorithm::Md5, "bob", "biloxi.com", "zanzibar", "", "");
+  const HexDigest ha2 = digest_ha2(DigestAlgorithm::Md5, DigestQop::Auth, "INVITE", "sip:bob@biloxi.com", "");
+  EXPECT_EQ(digest_request_digest(DigestAlgorithm::Md5, ha1.view(), "dcd98b7102dd2f0e8b11d0f600bfb0c093",
+                                  DigestQop::Auth, "00000001", "0a4f113b", ha2.view(), "AUTH"),
+            "8f6dd7fb095505e0657fa66b49c00193");
+}
+
 TEST(DigestVerifier, WrongInputsAreWrongResponse) {
   const DigestCredentials good = bob_credentials();
   EXPECT_EQ(verify_digest(good, DigestSecret::password("zanzibar"), "REGISTER", ""),

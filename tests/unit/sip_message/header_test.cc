@@ -180,6 +180,19 @@ TEST(TypedValues, CSeqContentTypeRetryAfterWarningDate) {
   EXPECT_EQ(d->weekday, 5);
   EXPECT_EQ(d->to_string(), "Sat, 13 Nov 2010 23:29:00 GMT");
   EXPECT_EQ(parse_date("Thu, 21 Feb 2002 13:02:03 EST").error().reason, "Date time zone must be GMT (RFC 3261 §20.17)");
+  // RFC 2234 §2.3: the quoted literals (weekday, month, "GMT") match in any
+  // case; the value is written back in the canonical case.
+  auto lower = parse_date("sat, 13 nov 2010 23:29:00 gmt");
+  ASSERT_TRUE(lower.ok()) << lower.error().reason;
+  EXPECT_EQ(lower->weekday, 5);
+  EXPECT_EQ(lower->month, 10);
+  EXPECT_EQ(lower->to_string(), "Sat, 13 Nov 2010 23:29:00 GMT");
+  EXPECT_TRUE(parse_date("SAT, 13 NOV 2010 23:29:00 Gmt").ok());
+  EXPECT_EQ(parse_date("Xat, 13 Nov 2010 23:29:00 GMT").error().reason, "invalid weekday in Date");
+  // RFC 3261 §25.1: time ranges over 00:00:00 - 23:59:59.
+  EXPECT_TRUE(parse_date("Sat, 13 Nov 2010 23:59:59 GMT").ok());
+  EXPECT_EQ(parse_date("Sat, 13 Nov 2010 23:29:60 GMT").error().reason, "Date field out of range");
+  EXPECT_EQ(parse_date("Sat, 13 Nov 2010 24:00:00 GMT").error().reason, "Date field out of range");
   EXPECT_EQ(parse_uint("0068", 255).value(), 68u);
   EXPECT_FALSE(parse_uint("-999", 0xFFFFFFFFu).ok());
   EXPECT_EQ(parse_call_id("a@b").value(), "a@b");

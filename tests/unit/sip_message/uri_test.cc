@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "models/sip/message/internal.h"
+#include "models/sip/message/parser.h"
 #include "models/sip/message/uri.h"
 
 namespace siplab::sip {
@@ -64,6 +65,9 @@ TEST(Uri, RejectsMalformedWithOffsets) {
       {"sip:bob@[2001:zz::1]", 9, "invalid IPv6 address"},
       {"sip:bob@host:70000", 13, "port exceeds 65535"},
       {"sip:bob@host:", 13, "invalid port"},
+      {"sip:bob@biloxi.com:0065536", 19, "port exceeds 65535"},
+      {"sip:bob@host:99999999999999999999", 13, "port exceeds 65535"},
+      {"sip:bob@host:50a", 13, "invalid port"},
       {"sip:@host", 4, "empty user part in SIP URI"},
       {"sip:b%4@host", 4, "invalid character or escape in URI user part"},
       {"sip:host;;lr", 9, "empty URI parameter"},
@@ -87,6 +91,23 @@ TEST(Uri, RejectsMalformedWithOffsets) {
 // hostname = *( domainlabel "." ) toplabel [ "." ] (RFC 3261 §25.1): each
 // label is alphanum / "-" without a leading or trailing "-", and the top
 // label starts with a letter.  Pins the one-pass checker label by label.
+// §25.1 port = 1*DIGIT: leading zeros do not count against the value,
+// on the hostname fast path (16 bytes or more) and the general one alike.
+TEST(Uri, PortMayHaveLeadingZeros) {
+  EXPECT_EQ(must_parse("sip:bob@biloxi.com:005060").port, 5060);
+  EXPECT_EQ(must_parse("sip:bob@biloxi.com:0000000000065535;transport=udp").port, 65535);
+  EXPECT_EQ(must_parse("sip:b@h:005060").port, 5060);
+  EXPECT_EQ(must_parse("sip:bob@192.0.2.1:000000").port, 0);
+  EXPECT_EQ(must_parse("sip:bob@[2001:db8::1]:0005061").port, 5061);
+  auto request = parse_message(
+      "OPTIONS sip:bob@biloxi.com:005060 SIP/2.0\r\nVia: SIP/2.0/UDP pc33.atlanta.com;branch=z9hG4bK776\r\n"
+      "To: <sip:bob@biloxi.com:005060>\r\nFrom: <sip:alice@atlanta.com>;tag=1\r\nCall-ID: a@b\r\n"
+      "CSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n");
+  ASSERT_TRUE(request.ok()) << request.error().reason;
+  EXPECT_EQ(request->request_uri().port, 5060);
+  EXPECT_EQ(request->to()->uri.port, 5060);
+}
+
 TEST(Uri, HostnameLabelRules) {
   for (std::string_view host : {"a", "a.b", "example.com.", "a-b.c--d.org", "x1.y", "a.b2c", "A9.Z-z"}) {
     auto u = parse_uri("sip:" + std::string(host));

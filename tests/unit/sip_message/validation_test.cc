@@ -2,6 +2,7 @@
 // registrar sends (RFC 3261 §8.2, §16.3, §10.3), and response checks.
 #include <gtest/gtest.h>
 
+#include "models/sip/message/parsed_message.h"
 #include "models/sip/message/parser.h"
 #include "models/sip/message/serializer.h"
 #include "models/sip/message/validation.h"
@@ -128,18 +129,71 @@ TEST(Validation, RejectionResponseCarriesExtraHeaders) {
   EXPECT_EQ(rejection_for(ParseError{3, "x", 505}).reason, "Version Not Supported");
 }
 
+// The parser's 501 (unknown method, CSeq mismatch; RFC 4475 §3.1.2.18) is
+// a UAS's answer: a proxy forwards unknown methods and answers 400.
+TEST(Validation, RejectionForUnknownMethodMismatchDependsOnRole) {
+  const ParseError mismatch{12, "CSeq method INVITE does not match request method NEWMETHOD", 501};
+  EXPECT_EQ(rejection_for(mismatch), (Rejection{501, "Not Implemented", {}}));
+  EXPECT_EQ(rejection_for(mismatch, Role::Registrar), (Rejection{501, "Not Implemented", {}}));
+  EXPECT_EQ(rejection_for(mismatch, Role::Proxy), (Rejection{400, "Bad Request", {}}));
+  EXPECT_EQ(rejection_for(ParseError{3, "x", 505}, Role::Proxy), (Rejection{505, "Version Not Supported", {}}));
+}
+
+constexpr std::string_view kResponseRows =
+    "To: <sip:bob@example.com>;tag=t\r\nFrom: <sip:alice@example.com>;tag=1\r\n"
+    "Call-ID: c1@a.example.com\r\nCSeq: 1 INVITE\r\n";
+
 TEST(Validation, Responses) {
   auto two = parse_message(
-      "SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP me;branch=z9hG4bK1\r\nVia: SIP/2.0/UDP 192.0.2.9;branch=z9hG4bK2\r\n"
-      "CSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n");
+      "SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP me;branch=z9hG4bK1\r\nVia: SIP/2.0/UDP 192.0.2.9;branch=z9hG4bK2\r\n" +
+      std::string(kResponseRows) + "Content-Length: 0\r\n\r\n");
   ASSERT_TRUE(two.ok());
   EXPECT_FALSE(validate_response(*two, ResponseRole::Uac).accept);
   EXPECT_TRUE(validate_response(*two, ResponseRole::Proxy).accept);
-  auto one = parse_message("SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP me;branch=z9hG4bK1\r\nContent-Length: 0\r\n\r\n");
+  auto one = parse_message("SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP me;branch=z9hG4bK1\r\n" + std::string(kResponseRows) +
+                           "Content-Length: 0\r\n\r\n");
   EXPECT_TRUE(validate_response(*one, ResponseRole::Uac).accept);
   auto v = validate_response(*one, ResponseRole::Proxy);
   EXPECT_FALSE(v.accept);
   EXPECT_EQ(v.reason, "no Via left to forward the response to");
+}
+
+// Both forms (the Message's rows, the parser's typed values) give the same
+// verdict, for a UAC and for a proxy.
+void expect_dropped(const std::string& text, std::string_view reason) {
+  ParsedMessage parsed;
+  ASSERT_EQ(parse_message_into(text, parsed), std::nullopt);
+  const Message m = parsed.to_message();
+  for (ResponseRole role : {ResponseRole::Uac, ResponseRole::Proxy}) {
+    for (const ParsedMessage* p : {static_cast<const ParsedMessage*>(nullptr), static_cast<const ParsedMessage*>(&parsed)}) {
+      const ResponseVerdict v = validate_response(m, role, p);
+      EXPECT_FALSE(v.accept);
+      EXPECT_EQ(v.reason, reason) << (p ? "parsed" : "rows");
+    }
+  }
+}
+
+// §8.1.1 / §20 table: To, From, Call-ID, CSeq (and Via) are mandatory in
+// responses.
+TEST(Validation, ResponseMissingMandatoryHeadersIsDropped) {
+  const std::string head = "SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP me;branch=z9hG4bK1\r\n";
+  expect_dropped(head + "Content-Length: 0\r\n\r\n", "Missing To, From, Call-ID, CSeq header");
+  expect_dropped(head + "To: <sip:b@example.com>\r\nFrom: <sip:a@example.com>;tag=1\r\nCSeq: 1 INVITE\r\n\r\n",
+                 "Missing Call-ID header");
+  expect_dropped(head + "From: <sip:a@example.com>;tag=1\r\nCall-ID: c\r\nCSeq: 1 INVITE\r\n\r\n",
+                 "Missing To header");
+  expect_dropped(head + "To: <sip:b@example.com>\r\nFrom: <sip:a@example.com>;tag=1\r\nCall-ID: c\r\n\r\n",
+                 "Missing CSeq header");
+}
+
+// RFC 4475 §3.3.8: several values of a single-value header.
+TEST(Validation, ResponseWithRepeatedSingleValueHeaderIsDropped) {
+  const std::string head = "SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP me;branch=z9hG4bK1\r\n" + std::string(kResponseRows);
+  expect_dropped(head + "Call-ID: other@a.example.com\r\n\r\n", "Multiple values in single-value header Call-ID");
+  expect_dropped(head + "CSeq: 2 BYE\r\nCall-ID: other@a.example.com\r\n\r\n",
+                 "Multiple values in single-value header CSeq");
+  expect_dropped(head + "t: <sip:carol@example.com>\r\n\r\n", "Multiple values in single-value header To");
+  expect_dropped(head + "From: <sip:carol@example.com>\r\n\r\n", "Multiple values in single-value header From");
 }
 
 }  // namespace

@@ -109,6 +109,28 @@ TEST_F(StackTransportTest, InvalidRequestGetsTheMessageLayersRejection) {
   EXPECT_EQ(bob_.transaction_count(), 0u);
 }
 
+// §17: no response is ever sent to an ACK; one that fails validation (here
+// a body type the UAS does not take, which would earn another request a
+// 415) is dropped, with validate_request's reason as the drop's.
+TEST_F(StackTransportTest, InvalidAckIsDroppedNotAnswered) {
+  std::string text(kNattedOptions);
+  text.replace(0, 7, "ACK");
+  text.replace(text.find("1 OPTIONS"), 9, "1 ACK");
+  text.replace(text.find("Content-Length: 0\r\n\r\n"), 21, "Content-Type: application/unknown\r\nContent-Length: 2\r\n\r\nxx");
+  bob_.handle_datagram(Instant{}, endpoint("203.0.113.7:40000"), endpoint("192.0.2.2:5060"), text);
+  EXPECT_TRUE(events().empty());
+  EXPECT_TRUE(transmits().empty());
+  EXPECT_EQ(bob_.counters().rejected_requests, 0u);
+  bool dropped = false;
+  while (auto trace = bob_.poll_trace())
+    if (const auto* e = std::get_if<MessageEvent>(&*trace); e && e->action == MessageAction::Dropped) {
+      EXPECT_EQ(e->cause, DropCause::Invalid);
+      EXPECT_EQ(e->summary.first_line, "ACK sip:bob@192.0.2.2 SIP/2.0");
+      dropped = true;
+    }
+  EXPECT_TRUE(dropped);
+}
+
 TEST_F(StackTransportTest, UnsupportedMethodIsAnswered405ByValidation) {
   std::string text(kNattedOptions);
   text.replace(text.find("OPTIONS sip"), 7, "PUBLISH");
@@ -344,6 +366,29 @@ TEST_F(UnparsableRequests, BadVersionGets505) {
   EXPECT_EQ(response->status_code(), 505);
 }
 
+// RFC 4475 §3.1.2.18 (mismatch02): an unknown method with a CSeq mismatch
+// earns a UAS's 501; a proxy, which forwards unknown methods, answers 400.
+TEST_F(UnparsableRequests, UnknownMethodMismatchGets501AtAUasAnd400AtAProxy) {
+  std::string text(kMismatchedCSeq);
+  text.replace(0, 7, "NEWMETHOD");
+  auto out = deliver(text);
+  ASSERT_EQ(out.size(), 1u);
+  auto uas_answer = parse_message(out[0].bytes);
+  ASSERT_TRUE(uas_answer.ok());
+  EXPECT_EQ(uas_answer->status_code(), 501);
+
+  SipStackConfig config = siplab::testing::stack_config("192.0.2.2");
+  config.validation.role = Role::Proxy;
+  SipStack proxy(config, random_);
+  proxy.handle_datagram(Instant{}, endpoint("203.0.113.7:40000"), endpoint("192.0.2.2:5060"), text);
+  auto sent = proxy.poll_transmit();
+  ASSERT_TRUE(sent);
+  auto proxy_answer = parse_message(sent->bytes);
+  ASSERT_TRUE(proxy_answer.ok());
+  EXPECT_EQ(proxy_answer->status_code(), 400);
+  EXPECT_EQ(proxy_answer->reason(), "Bad Request");
+}
+
 TEST_F(UnparsableRequests, AckResponsesAndHeaderlessRequestsGetNothing) {
   std::string ack(kMismatchedCSeq);
   ack.replace(0, 7, "ACK");
@@ -395,6 +440,58 @@ TEST(DualStackTransport, TheDestinationsFamilyPicksSourceAndVia) {
     if (const auto* r = std::get_if<ResponseReceived>(&*e)) finals += r->response.status_code() == 200;
   EXPECT_EQ(finals, 2);
   EXPECT_EQ(bob.counters().via_mismatches, 0u);
+}
+
+}  // namespace
+}  // namespace siplab::sip::test
+
+namespace siplab::sip::test {
+namespace {
+
+// §8.1.1 / §20 table and RFC 4475 §3.3.8: a response missing To, From,
+// Call-ID or CSeq, or repeating one, is dropped before any client
+// transaction sees it; the well-formed one that follows is delivered.
+TEST(ClientStackResponses, ResponseMissingOrRepeatingMandatoryHeadersIsDropped) {
+  SeededRandom random(11);
+  SipStack alice(siplab::testing::stack_config("192.0.2.1"), random);
+  SendResult sent = alice.send_request(Instant{}, siplab::testing::make_request("OPTIONS", "sip:bob@192.0.2.2", "mand@a"),
+                                       Target{Transport::Udp, endpoint("192.0.2.2:5060")});
+  ASSERT_TRUE(sent.ok()) << sent.error;
+  auto out = alice.poll_transmit();
+  ASSERT_TRUE(out);
+  auto request = parse_message(out->bytes);
+  ASSERT_TRUE(request.ok());
+  const std::string ok = serialize(make_response(*request, 200, {}, "t1"));
+  auto without = [&](std::string_view name) {
+    std::string text = ok;
+    const std::size_t at = text.find(std::string("\r\n") + std::string(name) + ":") + 2;
+    text.erase(at, text.find("\r\n", at) + 2 - at);
+    return text;
+  };
+  auto repeating = [&](std::string_view row) {
+    std::string text = ok;
+    text.insert(text.find("\r\n") + 2, std::string(row) + "\r\n");
+    return text;
+  };
+  const std::string bad[] = {without("To"), without("From"), without("Call-ID"), without("CSeq"),
+                             repeating("Call-ID: other@a"), repeating("CSeq: 9 OPTIONS")};
+  int ms = 10;
+  for (const std::string& text : bad) {
+    const uint64_t invalid_before = alice.counters().invalid_responses;
+    alice.handle_datagram(Instant{std::chrono::milliseconds(ms += 10)}, endpoint("192.0.2.2:5060"),
+                          endpoint("192.0.2.1:5060"), text);
+    EXPECT_FALSE(alice.poll_event()) << text;
+    EXPECT_EQ(alice.counters().invalid_responses, invalid_before + 1) << text;
+    EXPECT_EQ(alice.state(sent.txn), TxnState::Trying) << text;
+  }
+  alice.handle_datagram(Instant{std::chrono::milliseconds(ms + 10)}, endpoint("192.0.2.2:5060"),
+                        endpoint("192.0.2.1:5060"), ok);
+  auto event = alice.poll_event();
+  ASSERT_TRUE(event);
+  auto* response = std::get_if<ResponseReceived>(&*event);
+  ASSERT_NE(response, nullptr);
+  EXPECT_EQ(response->txn, sent.txn);
+  EXPECT_EQ(response->response.status_code(), 200);
 }
 
 }  // namespace
