@@ -163,7 +163,8 @@ std::optional<RData> RdataParser::parse(RrType type) {
       if (!t) return std::nullopt;
       AData a;
       if (!parse_address(AF_INET, t->text, a.address.data()))
-        return fail(*t, "'" + shown(t->text) + "' is not a valid IPv4 address"), std::nullopt;
+        return fail(*t, std::string("'").append(shown(t->text)).append("' is not a valid IPv4 address")),
+               std::nullopt;
       data = a;
       break;
     }
@@ -172,7 +173,8 @@ std::optional<RData> RdataParser::parse(RrType type) {
       if (!t) return std::nullopt;
       AaaaData a;
       if (!parse_address(AF_INET6, t->text, a.address.data()))
-        return fail(*t, "'" + shown(t->text) + "' is not a valid IPv6 address"), std::nullopt;
+        return fail(*t, std::string("'").append(shown(t->text)).append("' is not a valid IPv6 address")),
+               std::nullopt;
       data = a;
       break;
     }
