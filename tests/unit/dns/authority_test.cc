@@ -43,12 +43,9 @@ Zone zone_of(std::string_view text, std::string_view origin) {
   return r.zone ? *r.zone : Zone{};
 }
 
-class AuthorityTest : public ::testing::Test {
+// Asks the authority one question; its sections as presentation lines.
+class AuthorityFixture : public ::testing::Test {
  protected:
-  AuthorityTest() {
-    authority.add_zone(zone_of(kTestZone, "t."));
-    authority.add_zone(zone_of(kOtherZone, "other."));
-  }
   Message ask(std::string name, RrType type, uint16_t qclass = kClassIn) const {
     Message q;
     q.id = 0x4242;
@@ -62,6 +59,14 @@ class AuthorityTest : public ::testing::Test {
     return out;
   }
   Authority authority;
+};
+
+class AuthorityTest : public AuthorityFixture {
+ protected:
+  AuthorityTest() {
+    authority.add_zone(zone_of(kTestZone, "t."));
+    authority.add_zone(zone_of(kOtherZone, "other."));
+  }
 };
 
 constexpr const char* kNegativeSoa = "t. 300 IN SOA ns.t. admin.t. 1 3600 600 86400 300";
@@ -325,20 +330,9 @@ _sip._udp  SRV   0 1 5060 x.sub
 a.b.empty  A     192.0.2.1
 )";
 
-class WildcardTest : public ::testing::Test {
+class WildcardTest : public AuthorityFixture {
  protected:
   WildcardTest() { authority.add_zone(zone_of(kWildcardZone, "w.")); }
-  Message ask(std::string name, RrType type) const {
-    Message q;
-    q.questions.push_back({std::move(name), type, kClassIn});
-    return authority.answer(q);
-  }
-  static Lines lines(const std::vector<ResourceRecord>& section) {
-    Lines out;
-    for (const auto& rr : section) out.push_back(to_presentation(rr));
-    return out;
-  }
-  Authority authority;
 };
 
 constexpr const char* kWildSoa = "w. 30 IN SOA ns.w. admin.w. 1 2 3 4 30";
