@@ -43,10 +43,35 @@ ParseError row_error(HeaderId id, std::string_view value) {
   }
 }
 
+// A From or To name-addr read liberally, as RFC 4475 allows: spaces just
+// inside "<" and ">" dropped (§3.1.2.14, badaspec: "< sip:t.watson@example.org >"),
+// and a display name that is not a run of tokens quoted (§3.1.2.15, baddn:
+// "Bell, Alexander <sip:a.g.bell@example.com>").  Empty when neither applies.
+std::string liberal_name_addr(std::string_view value) {
+  const std::size_t lt = value.find('<');
+  const std::size_t gt = value.find('>', lt == std::string_view::npos ? 0 : lt);
+  if (lt == std::string_view::npos || gt == std::string_view::npos) return {};
+  const std::string_view display = trim(value.substr(0, lt));
+  std::string out;
+  if (!display.empty() && display.front() != '"') {
+    out += '"';
+    for (char c : display) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += "\" ";
+  } else if (!display.empty()) {
+    out.append(display).append(" ");
+  }
+  out.append("<").append(trim(value.substr(lt + 1, gt - lt - 1))).append(value.substr(gt));
+  return out;
+}
+
 // A row the answer can echo, repaired the way RFC 4475 suggests when it
 // does not parse as it is, or nullopt:
 //  - an unterminated quoted display name (§3.1.2.6, quotbal) gets its
 //    closing quote before the "<" of the address;
+//  - a From or To otherwise read liberally (liberal_name_addr);
 //  - otherwise the row is cut where it stops parsing, with the separators
 //    left dangling there dropped (§3.1.2.1, badinv01: "192.0.2.15;;,;,,").
 // Matching needs no more (§17.1.3: branch and CSeq method), and the client
@@ -55,10 +80,14 @@ std::optional<std::string> echoable(HeaderId id, std::string_view value) {
   ParseError e = row_error(id, value);
   if (e.offset == std::string_view::npos) return std::string(value);
   std::string repaired;
-  const bool open_quote = (id == HeaderId::From || id == HeaderId::To) && !value.empty() && value.front() == '"';
+  const bool name_addr = id == HeaderId::From || id == HeaderId::To;
+  const bool open_quote = name_addr && !value.empty() && value.front() == '"';
   const std::size_t lt = value.rfind('<');
+  std::string liberal = name_addr ? liberal_name_addr(value) : std::string();
   if (open_quote && value.find('"', 1) == std::string_view::npos && lt != std::string_view::npos) {
     repaired = std::string(trim(value.substr(0, lt))) + "\" " + std::string(value.substr(lt));
+  } else if (!liberal.empty() && row_error(id, liberal).offset == std::string_view::npos) {
+    repaired = std::move(liberal);
   } else {
     std::string_view head = value.substr(0, std::min(e.offset, value.size()));
     while (!head.empty() && std::string_view(";, \t").find(head.back()) != std::string_view::npos) head.remove_suffix(1);

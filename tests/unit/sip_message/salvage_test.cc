@@ -65,6 +65,24 @@ TEST(Salvage, KeepsEveryHopOfAViaList) {
   EXPECT_EQ(salvaged->vias().size(), 2u);
 }
 
+TEST(Salvage, DropsTheSpacesInsideTheAngleBracketsOfBadaspec) {
+  // RFC 4475 §3.1.2.14: a liberal reader may ignore them; the 400 then
+  // carries a To the client can parse.
+  auto salvaged = salvage_request_for_reply(torture("badaspec"));
+  ASSERT_TRUE(salvaged.has_value());
+  EXPECT_EQ(salvaged->header(HeaderId::To), "\"Watson, Thomas\" <sip:t.watson@example.org>");
+  EXPECT_EQ(salvaged->header(HeaderId::From), "\"Bell, Alexander\" <sip:a.g.bell@example.com>;tag=433423");
+}
+
+TEST(Salvage, QuotesTheDisplayNamesOfBaddn) {
+  // RFC 4475 §3.1.2.15: "liberal may infer quotes".
+  auto salvaged = salvage_request_for_reply(torture("baddn"));
+  ASSERT_TRUE(salvaged.has_value());
+  EXPECT_EQ(salvaged->header(HeaderId::From), "\"Bell, Alexander\" <sip:a.g.bell@example.com>;tag=43");
+  EXPECT_EQ(salvaged->header(HeaderId::To), "\"Watson, Thomas\" <sip:t.watson@example.org>");
+  EXPECT_EQ(salvaged->cseq()->number, 3923239u);
+}
+
 TEST(Salvage, GivesUpOnRowsItCannotRepair) {
   const std::string head = "INVITE sip:b@example.com SIP/2.0\r\nVia: SIP/2.0/UDP c.example.com;branch=z9hG4bKc\r\n";
   const std::string tail = "From: <sip:a@example.com>;tag=1\r\nCall-ID: x\r\nCSeq: 1 INVITE\r\n\r\n";
