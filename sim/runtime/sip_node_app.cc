@@ -180,9 +180,12 @@ void SipNodeApp::send_stream(sip::Transmit& transmit) {
   const sip::ConnectionId id = *transmit.connection;
   if (transmit.open_connection) {
     ns3::Ptr<ns3::Socket> socket = ns3::Socket::CreateSocket(GetNode(), ns3::TcpSocketFactory::GetTypeId());
-    // Bound to the node address (ns-3 3.37 TCP still picks the outgoing
-    // interface address as source when it sets up the endpoint on Connect).
-    socket->Bind(to_ns3_socket_address(Endpoint{transmit.source.address, 0}));
+    // Bound where the core says: the node address (which the topology makes
+    // the source ns-3 3.37 TCP takes from the route on Connect) and the
+    // ephemeral port the core picked, so that the trace names the port the
+    // packets carry.  A port still taken (a TIME_WAIT connection after the
+    // range wrapped) fails the connection like a refused one.
+    const bool bound = socket->Bind(to_ns3_socket_address(transmit.source)) >= 0;
     socket->SetConnectCallback(ns3::MakeCallback(&SipNodeApp::on_connected, this),
                                ns3::MakeCallback(&SipNodeApp::on_connect_failed, this));
     watch_stream(socket);
@@ -191,7 +194,7 @@ void SipNodeApp::send_stream(sip::Transmit& transmit) {
     c.pending = std::move(transmit.bytes);
     by_socket_[ns3::PeekPointer(socket)] = id;
     ++counters_.connections_opened;
-    if (socket->Connect(to_ns3_socket_address(transmit.destination)) < 0) {
+    if (!bound || socket->Connect(to_ns3_socket_address(transmit.destination)) < 0) {
       forget(id);
       socket->Close();
       failed_while_draining_.push_back(id);

@@ -97,7 +97,7 @@ void TestNetwork::transmit(Node& from, sip::Transmit&& t) {
                     *t.connection});
       return;
     }
-    p.src.port = next_ephemeral_port_++;
+    // The stack picked our end's port (Transmit::source); p.src is it.
     pending_[mine] = p.src;
     local_of_[mine] = p.src;
   } else if (!peers_.count(mine) && !pending_.count(mine)) {

@@ -133,7 +133,6 @@ class TestNetwork {
   std::map<ConnEnd, ConnEnd> peers_;    // established stream connections, both directions
   std::map<ConnEnd, Endpoint> pending_; // opened by the sender, not yet accepted: sender's source
   std::map<ConnEnd, Endpoint> local_of_;  // each connection end's local endpoint (for the packet log)
-  uint16_t next_ephemeral_port_ = 49152;
 };
 
 }  // namespace siplab::testing

@@ -21,7 +21,7 @@ struct Target {
 
 struct Transmit {
   Transport transport = Transport::Udp;
-  Endpoint source;       // our address; for streams the port we listen on
+  Endpoint source;       // our address and port; a connection we open: its ephemeral port (bind it)
   Endpoint destination;  // remote endpoint
   // Stream transports: the connection to write on.  When `open_connection`
   // is set the driver first opens it to `destination`, then writes `bytes`;

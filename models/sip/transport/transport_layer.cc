@@ -98,10 +98,16 @@ std::optional<ConnectionId> TransportLayer::send(Instant now, Transport transpor
     Connection* c = connection ? connections_.find(*connection) : nullptr;
     if (!c) c = connections_.find_to(transport, destination);
     if (!c) {
-      c = &connections_.add(transport, destination, t.source);
+      // Our end of a connection we open: the node's address, an ephemeral
+      // port (the Via still names the port we listen on, §18.1.1).
+      Endpoint local = t.source;
+      local.port = next_ephemeral_port_;
+      next_ephemeral_port_ = next_ephemeral_port_ == 65535 ? 49152 : next_ephemeral_port_ + 1;
+      c = &connections_.add(transport, destination, local);
       t.open_connection = true;
     }
     t.connection = c->id;
+    t.source = c->local;
     t.destination = c->remote;
   }
   if (tracing_) {

@@ -140,6 +140,10 @@ class TransportLayer {
   std::string via_suffix_;
   TransportCounters counters_;
   ConnectionTable connections_;
+  // The source port of the next connection we open.  The core picks it (the
+  // driver binds it) so that traces name the port the packets carry; ports
+  // run through the dynamic range (RFC 6335 §6) and wrap.
+  uint16_t next_ephemeral_port_ = 49152;
   ParsedMessage parsed_;  // the last datagram, parsed in place (buffer reused)
   Fifo<Transmit> transmits_;
   Fifo<MessageEvent> events_;

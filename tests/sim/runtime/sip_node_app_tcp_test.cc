@@ -48,8 +48,12 @@ TEST_F(SipNodeAppTcp, NonInviteTransactionCompletesOverTcp) {
   EXPECT_EQ(recvs[0]["node"], "server");
   // The connection leaves from the client's node address (not its link's),
   // as its datagrams do: the Via's sent-by and the source agree.
-  const std::string request_source = recvs[0]["src"];
-  EXPECT_EQ(request_source.substr(0, request_source.find(':')), client_address.to_string());
+  // The trace names the connection's real ends on both sides: the
+  // client's send and the server's receive agree (ephemeral port 49152,
+  // which the core picked and the runtime bound).
+  EXPECT_EQ(recvs[0]["src"], client_address.to_string() + ":49152");
+  EXPECT_EQ(sends[0]["src"], recvs[0]["src"]);
+  EXPECT_EQ(recvs[1]["dst"], recvs[0]["src"]);
   // SYN (10 ms), SYN-ACK (10 ms), then the request (10 ms) and the 200 back
   // (10 ms): 40 ms of propagation plus the serialization of every segment
   // ahead of it at 1 ns per byte (handshake, ACKs, the messages with their

@@ -84,12 +84,18 @@ TEST(TransportLayer, StreamSendsOpenOnceThenReuseTheConnection) {
   ASSERT_TRUE(a && b);
   EXPECT_TRUE(a->open_connection);
   EXPECT_FALSE(b->open_connection);
-  EXPECT_EQ(a->source, (Endpoint{IpAddress::v4(192, 0, 2, 2), 5062}));
-  // After the connection closes, the next send opens a new one.
+  // Our end of the connection: the node address and an ephemeral port the
+  // driver binds (the Via names the listening port, 5062, not this).
+  EXPECT_EQ(a->source, (Endpoint{IpAddress::v4(192, 0, 2, 2), 49152}));
+  EXPECT_EQ(b->source, a->source);
+  // After the connection closes, the next send opens a new one, from the
+  // next port.
   EXPECT_TRUE(t.close(*first));
   const auto third = t.send(Instant{}, Transport::Tcp, kPeer, std::nullopt, "three", s, false);
   EXPECT_NE(third, first);
-  EXPECT_TRUE(t.poll_transmit()->open_connection);
+  auto c = t.poll_transmit();
+  EXPECT_TRUE(c->open_connection);
+  EXPECT_EQ(c->source, (Endpoint{IpAddress::v4(192, 0, 2, 2), 49153}));
   // UDP has no connection.
   EXPECT_EQ(t.send(Instant{}, Transport::Udp, kPeer, std::nullopt, "dgram", s, true), std::nullopt);
   auto d = t.poll_transmit();
