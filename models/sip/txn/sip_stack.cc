@@ -84,8 +84,9 @@ void SipStack::answer_unparsable_request(Instant now, const Endpoint& from, cons
   // names its Via, From, To, Call-ID and CSeq can be answered (400, or 505
   // for a bad version, 501 at a UAS for an unknown method with a CSeq
   // mismatch: rejection_for); one that does not, or that is an ACK (never
-  // answered, §17.2.1), is only dropped.  The reply is stateless and goes back to the source, as for any
-  // response over UDP with rport (RFC 3581 §4).
+  // answered, §17.2.1), is only dropped.  The reply is stateless and goes
+  // back to the source, as for any response over UDP with rport (RFC 3581
+  // §4).
   auto parse_error = parse_message(bytes, Framing::Datagram);
   if (parse_error.ok()) return;
   auto salvaged = salvage_request_for_reply(bytes);
