@@ -62,6 +62,13 @@ LabelsResult split_labels(std::string_view name) {
   return result;
 }
 
+void append_decimal_escape(std::string& out, unsigned char c) {
+  out.push_back('\\');
+  out.push_back(static_cast<char>('0' + c / 100));
+  out.push_back(static_cast<char>('0' + (c / 10) % 10));
+  out.push_back(static_cast<char>('0' + c % 10));
+}
+
 void append_label_presentation(std::string& out, std::string_view raw) {
   for (unsigned char c : raw) {
     switch (c) {
@@ -71,10 +78,7 @@ void append_label_presentation(std::string& out, std::string_view raw) {
         break;
       default:
         if (c <= 0x20 || c >= 0x7f) {
-          out.push_back('\\');
-          out.push_back(static_cast<char>('0' + c / 100));
-          out.push_back(static_cast<char>('0' + (c / 10) % 10));
-          out.push_back(static_cast<char>('0' + c % 10));
+          append_decimal_escape(out, c);
         } else {
           out.push_back(static_cast<char>(c));
         }

@@ -25,6 +25,9 @@ struct LabelsResult {
 };
 LabelsResult split_labels(std::string_view absolute_name);
 
+// Appends octet `c` as a master-file decimal escape, "\\DDD" (RFC 1035 §5.1).
+void append_decimal_escape(std::string& out, unsigned char c);
+
 // Appends one raw label in presentation form, escaping the characters that
 // are special in master files (RFC 1035 §5.1) and non-printable octets.
 void append_label_presentation(std::string& out, std::string_view raw_label);

@@ -1,5 +1,4 @@
 // type_name and to_presentation (records.h) plus presentation.h helpers.
-#include <cstdio>
 
 #include "models/common/address.h"
 #include "models/dns/name.h"
@@ -97,9 +96,7 @@ void append_quoted(std::string& out, std::string_view raw) {
       out.push_back('\\');
       out.push_back(static_cast<char>(c));
     } else if (c < 0x20 || c >= 0x7f) {
-      char buf[5];
-      std::snprintf(buf, sizeof buf, "\\%03u", static_cast<unsigned>(c));
-      out += buf;
+      append_decimal_escape(out, c);
     } else {
       out.push_back(static_cast<char>(c));
     }

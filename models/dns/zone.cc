@@ -1,7 +1,6 @@
 // The master-file parser (RFC 1035 §5) behind zone.h.
 #include "models/dns/zone.h"
 
-#include <cstdio>
 #include <deque>
 #include <filesystem>
 #include <fstream>
@@ -108,11 +107,9 @@ class Parser {
     for (size_t k = 0; k < t.text.size(); ++k) {
       const auto c = static_cast<unsigned char>(t.text[k]);
       if (c < 0x20 || c == 0x7f) {
-        char escaped[8];
-        std::snprintf(escaped, sizeof escaped, "\\%03u", static_cast<unsigned>(c));
-        return error(t.line, t.column + static_cast<int>(k),
-                     std::string("raw control octet in a name (write it as ") + escaped + ")"),
-               std::nullopt;
+        std::string message = "raw control octet in a name (write it as ";
+        append_decimal_escape(message, c);
+        return error(t.line, t.column + static_cast<int>(k), message.append(")")), std::nullopt;
       }
     }
     if (t.text == "@") {

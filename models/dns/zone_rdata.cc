@@ -2,8 +2,9 @@
 
 #include <arpa/inet.h>
 
-#include <cstdio>
 #include <cstring>
+
+#include "models/dns/name.h"
 
 namespace siplab::dns {
 
@@ -105,9 +106,7 @@ std::string shown(std::string_view text) {
   for (char c : text) {
     const auto u = static_cast<unsigned char>(c);
     if (u < 0x20 || u == 0x7f) {
-      char buf[5];
-      std::snprintf(buf, sizeof buf, "\\%03u", static_cast<unsigned>(u));
-      out += buf;
+      append_decimal_escape(out, u);
     } else {
       out.push_back(c);
     }
