@@ -2,6 +2,8 @@
 // Figure 5) and non-INVITE (§17.1.2, Figure 6).
 #include <algorithm>
 
+#include "models/sip/message/parser.h"
+#include "models/sip/message/salvage.h"
 #include "models/sip/message/serializer.h"
 #include "models/sip/txn/sip_stack.h"
 
@@ -164,12 +166,24 @@ void SipStack::client_on_timer(Instant now, Txn& txn, TimerName timer) {
   }
 }
 
+Message SipStack::request_of(const Txn& txn) {
+  if (txn.request) return *txn.request;
+  // A non-INVITE client keeps only the bytes it sent (send_request_from);
+  // they parse, being our own serialization of a request the TU built.
+  // Should the TU have built one our parser refuses, the salvage reader
+  // that answers malformed requests still finds its Via, From, To,
+  // Call-ID and CSeq.
+  if (auto parsed = parse_message(txn.wire)) return std::move(parsed.value());
+  if (auto salvaged = salvage_request_for_reply(txn.wire)) return std::move(*salvaged);
+  return Message{};
+}
+
 void SipStack::client_fail(Instant now, Txn& txn, ResponseOrigin origin) {
   // §8.1.3.1: a transaction timeout is treated as a 408, a transport error
   // as a 503; the synthesized response looks like one from the peer.
   const int code = origin == ResponseOrigin::Timeout ? 408 : 503;
-  // Only Calling / Trying / Proceeding fail, and those keep the request.
-  Message response = make_response(*txn.request, code);
+  // Only Calling / Trying / Proceeding fail, and those have their request.
+  Message response = make_response(request_of(txn), code);
   events_.emplace_back(std::in_place_type<ResponseReceived>, txn.id, std::move(response), origin);
   terminate(now, txn);
 }

@@ -384,7 +384,17 @@ SendResult SipStack::send_request_from(Instant now, Message& request, const Targ
   txn.destination = target.destination;
   txn.wire = std::move(wire);
   keep_wire_summary(txn, kept_summary_for(request));
-  txn.request = std::make_unique<Message>(std::move(request));
+  // An INVITE client builds its ACK and CANCEL from the request, and one
+  // moved to TCP for its size re-sends it over UDP with another Via
+  // (§18.1.1): those keep it.  Any other keeps only its bytes, which is
+  // all a retransmission sends; the rare 408 or 503 is built from them
+  // again (client_fail).  The parsed form would stay alive, cold, until
+  // the final response: about a kilobyte per transaction in flight.
+  if (invite || txn.moved_for_size) {
+    txn.request = std::make_unique<Message>(std::move(request));
+  } else {
+    Message consumed = std::move(request);
+  }
   send_client_wire(now, txn, false);
   arm_retransmission(now, txn);
   // §17.1.1.2 / §17.1.2.2: Timer B / F run on every transport.
@@ -428,8 +438,7 @@ SendResult SipStack::send_cancel(Instant now, TxnId invite_id) {
   txn.connection = inv_txn.connection;
   txn.wire = serialize(cancel);
   keep_wire_summary(txn, kept_summary_for(cancel));
-  txn.request = std::make_unique<Message>(std::move(cancel));
-  send_client_wire(now, txn, false);
+  send_client_wire(now, txn, false);  // a non-INVITE: keeps only the bytes (send_request_from)
   arm_retransmission(now, txn);
   arm(txn, txn.timeout_timer, now, config_.timers.timer_f(), TimerName::F);
   return SendResult{txn.id, {}};

@@ -133,9 +133,10 @@ class SipStack {
   // ---- queries ----
   std::optional<TxnState> state(TxnId txn) const;
   // The request of a live transaction (client: as sent, with our Via;
-  // server: as received, Via stamped).  A non-INVITE server transaction
-  // matched by its RFC 3261 branch does not keep its request (the TU has
-  // it): nullptr for those, as for unknown ids.
+  // server: as received, Via stamped).  Only INVITE transactions, RFC 2543
+  // server transactions and requests moved to TCP for their size keep it
+  // (the TU has a server's request; a non-INVITE client keeps the bytes it
+  // sent): nullptr for the others, as for unknown ids.
   const Message* request(TxnId txn) const;
   std::size_t transaction_count() const { return txns_.size(); }
   const TransportCounters& transport_counters() const { return transport_.counters(); }
@@ -193,9 +194,11 @@ class SipStack {
     // What a retransmission re-sends: the request (client), the last
     // response (server).  (An INVITE client's ACK is in Rare.)
     std::string wire;
-    // Client: as sent, until a non-INVITE one's final response (Completed
-    // never needs it).  Server: as received, for INVITE (100 Trying, CANCEL
-    // matching) and RFC 2543 transactions (matching) only.
+    // Client: as sent, for INVITE (ACK, CANCEL) and a request moved to TCP
+    // for its size (UDP retry) only, until a non-INVITE one's final
+    // response (Completed never needs it).  Server: as received, for
+    // INVITE (100 Trying, CANCEL matching) and RFC 2543 transactions
+    // (matching) only.
     std::unique_ptr<Message> request;
     std::unique_ptr<Rare> rare;
     Duration interval{};  // current retransmission interval (A, E, G)
@@ -220,6 +223,9 @@ class SipStack {
   // leads to them out of the hot path (fewer instruction-cache lines per
   // ordinary transaction).
   [[gnu::cold]] void client_fail(Instant now, Txn& txn, ResponseOrigin origin);
+  // A client transaction's request as sent: the kept one, or one parsed
+  // again from the bytes (a non-INVITE one keeps only those).
+  [[gnu::cold]] static Message request_of(const Txn& txn);
   [[gnu::cold]] void client_retry_over_udp(Instant now, Txn& txn);
   void arm_retransmission(Instant now, Txn& txn);
   Message make_ack(const Txn& txn, const Message& response) const;
