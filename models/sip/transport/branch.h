@@ -16,7 +16,7 @@ namespace siplab::sip {
 // odds), a dot and `sequence` in base 36, which the element numbers its
 // branches with (unique within it, so its own branches never collide).
 // The sequence lets the element index its client transactions in the
-// order it made them (see BranchSequenceHash).
+// order it made them (see SequenceIndex).
 std::string make_branch(Random& random, uint64_t sequence);
 // The same written into `out` (replacing its contents).
 void make_branch_into(std::string& out, Random& random, uint64_t sequence);

@@ -21,11 +21,11 @@
 #include "models/sip/message/validation.h"
 #include "models/sip/transport/fifo.h"
 #include "models/sip/transport/transport_layer.h"
-#include "models/sip/txn/branch_sequence_hash.h"
 #include "models/sip/txn/events.h"
 #include "models/sip/txn/id_table.h"
 #include "models/sip/txn/key_index.h"
 #include "models/sip/txn/resend_memory.h"
+#include "models/sip/txn/sequence_index.h"
 #include "models/sip/txn/timer_config.h"
 #include "models/sip/txn/timer_queue.h"
 #include "models/sip/txn/txn_key.h"
@@ -310,7 +310,7 @@ class SipStack {
   // Keys view Txn::key of the indexed transaction and values point to it
   // (txns_ objects never move), so a transaction costs one key string, not
   // two, and a match needs no second lookup by id.
-  KeyIndex<Txn, BranchSequenceHash> client_index_;  // our own branches: by sequence
+  SequenceIndex<Txn> client_index_;  // our own branches: by their sequence number
   KeyIndex<Txn> server_index_;
   std::vector<TxnId> rfc2543_server_txns_;
   Fifo<TuEvent> events_;

@@ -2,7 +2,7 @@
 
 #include "models/common/random.h"
 #include "models/sip/transport/branch.h"
-#include "models/sip/txn/branch_sequence_hash.h"
+#include "models/sip/txn/sequence_index.h"
 
 #include <gtest/gtest.h>
 
@@ -48,11 +48,12 @@ TEST(KeyIndex, EraseRemovesOnlyTheIndexedItem) {
 // Random inserts and erases against std::map: probe runs that wrap around
 // the table's end and the backward shift on erase must keep every key
 // findable.
-// Random inserts and erases of `keys`, checked against std::map.
-template <typename Hash>
+// Random inserts and erases of `keys` into an `Index` (KeyIndex or
+// SequenceIndex), checked against std::map.
+template <typename Index>
 void churn_against_reference(const std::vector<std::string>& keys, uint64_t seed) {
   std::mt19937_64 rng(seed);
-  KeyIndex<Item, Hash> index;
+  Index index;
   std::map<std::string, std::unique_ptr<Item>> reference;  // key → the indexed item
   std::vector<std::unique_ptr<Item>> strays;                 // items whose insert was refused
   for (int step = 0; step < 60000; ++step) {
@@ -89,12 +90,13 @@ TEST(KeyIndex, AgreesWithAReferenceMapUnderRandomChurn) {
   std::mt19937_64 rng(42);
   std::vector<std::string> keys;
   for (int i = 0; i < 300; ++i) keys.push_back("z9hG4bK" + std::to_string(rng()) + "\nOPTIONS");
-  churn_against_reference<StdKeyHash>(keys, 42);
+  churn_against_reference<KeyIndex<Item>>(keys, 42);
 }
 
 // The client index's keys: the stack's own numbered branches, an INVITE
-// and its CANCEL sharing one; plus keys without a number.
-TEST(KeyIndex, BranchSequenceHashAgreesWithAReferenceMapUnderChurn) {
+// and its CANCEL sharing one; plus keys without a number and numbers far
+// from the others.
+TEST(SequenceIndex, AgreesWithAReferenceMapUnderChurn) {
   SeededRandom random(5);
   std::vector<std::string> keys;
   for (uint64_t n = 1; n <= 200; ++n) {
@@ -103,19 +105,40 @@ TEST(KeyIndex, BranchSequenceHashAgreesWithAReferenceMapUnderChurn) {
     keys.push_back(branch + "\nCANCEL");
   }
   for (int i = 0; i < 50; ++i) keys.push_back("z9hG4bK" + random.token(10) + "\nOPTIONS");
-  churn_against_reference<BranchSequenceHash>(keys, 7);
+  keys.push_back(make_branch(random, 1'000'000) + "\nOPTIONS");   // past the window's reach
+  keys.push_back(make_branch(random, 4'000'000) + "\nOPTIONS");
+  keys.push_back("no-newline");
+  churn_against_reference<SequenceIndex<Item>>(keys, 7);
 }
 
-TEST(BranchSequenceHash, ConsecutiveBranchesGetConsecutiveSlotGroups) {
+TEST(SequenceIndex, TheWindowClosesBehindTheItemsThatEnd) {
   SeededRandom random(9);
-  const BranchSequenceHash hash;
-  for (uint64_t n = 1; n < 100; ++n) {
-    const uint64_t h = hash(make_branch(random, n) + "\nOPTIONS");
-    EXPECT_EQ(h / 4, n);  // four slots per sequence number, in order
-    EXPECT_EQ(h % 4, hash(make_branch(random, n + 1) + "\nOPTIONS") % 4);  // the method picks the slot
+  std::vector<std::unique_ptr<Item>> items;
+  SequenceIndex<Item> index;
+  for (uint64_t n = 10; n < 110; ++n) {
+    items.push_back(std::make_unique<Item>(Item{make_branch(random, n) + "\nOPTIONS", static_cast<int>(n)}));
+    ASSERT_TRUE(index.insert(items.back().get()));
   }
-  // No number: the standard hash.
-  EXPECT_EQ(hash("z9hG4bKabc\nOPTIONS"), std::hash<std::string_view>{}("z9hG4bKabc\nOPTIONS"));
+  EXPECT_EQ(index.window_size(), 100u);
+  // An INVITE's CANCEL shares its number: indexed beside the window.
+  Item cancel{items[5]->key.substr(0, items[5]->key.find('\n')) + "\nCANCEL", -1};
+  ASSERT_TRUE(index.insert(&cancel));
+  EXPECT_EQ(index.find(cancel.key), &cancel);
+  EXPECT_EQ(index.find(items[5]->key), items[5].get());
+  // Items end out of order: the window's front moves past every ended one
+  // only when the oldest ends.
+  for (std::size_t i = 1; i < 50; ++i) ASSERT_TRUE(index.erase(items[i].get()));
+  EXPECT_EQ(index.window_size(), 100u);
+  ASSERT_TRUE(index.erase(items[0].get()));
+  EXPECT_EQ(index.window_size(), 50u);
+  EXPECT_EQ(index.find(items[60]->key), items[60].get());
+  EXPECT_EQ(index.find(items[3]->key), nullptr);
+  EXPECT_EQ(index.size(), 51u);  // 50 in the window, the CANCEL beside it
+  // A same-key item that is not the indexed one is not erased.
+  Item same_key{items[70]->key, -2};
+  EXPECT_FALSE(index.erase(&same_key));
+  EXPECT_FALSE(index.insert(&same_key));
+  EXPECT_EQ(index.find(items[70]->key), items[70].get());
 }
 
 }  // namespace
