@@ -184,13 +184,18 @@ class SipStack {
     bool moved_for_size = false;
     uint16_t last_status = 0;  // server: last response code sent
     uint16_t retransmits = 0;
-    TxnKey key;  // index key (client_key / server_key); empty for RFC 2543 server txns
-    std::optional<ConnectionId> connection;
-    std::optional<Endpoint> destination;
-    // Server: §18.2.2 / RFC 3581 §4 destination from the request's stamped
-    // top Via, for a response not sent on the request's connection
-    // (nullopt: the Via names no usable address).
-    std::optional<Endpoint> via_destination;
+    // The fields are ordered by when they are read: the timers with the
+    // state above (line 1: what Timer J or K reads when it ends a
+    // transaction that has been cold for seconds), then what ending it
+    // frees (line 2), then the key (line 3: the index erase reads it).
+    // The routing fields come last: no lingering transaction reads them
+    // at its end, so ending one touches three of its four lines.
+    TimerRef retransmit_timer;  // A, E, G
+    TimerRef timeout_timer;     // B, F, H
+    // D, K, I, J; and §17.2.1's 200 ms 100 Trying timer, which runs only in
+    // an INVITE server's Proceeding before its first response, when no
+    // linger timer can.
+    TimerRef linger_timer;
     // What a retransmission re-sends: the request (client), the last
     // response (server).  (An INVITE client's ACK is in Rare.)
     std::string wire;
@@ -201,13 +206,14 @@ class SipStack {
     // (matching) only.
     std::unique_ptr<Message> request;
     std::unique_ptr<Rare> rare;
+    std::optional<ConnectionId> connection;
+    TxnKey key;  // index key (client_key / server_key); empty for RFC 2543 server txns
+    std::optional<Endpoint> destination;
+    // Server: §18.2.2 / RFC 3581 §4 destination from the request's stamped
+    // top Via, for a response not sent on the request's connection
+    // (nullopt: the Via names no usable address).
+    std::optional<Endpoint> via_destination;
     Duration interval{};  // current retransmission interval (A, E, G)
-    TimerRef retransmit_timer;  // A, E, G
-    TimerRef timeout_timer;     // B, F, H
-    // D, K, I, J; and §17.2.1's 200 ms 100 Trying timer, which runs only in
-    // an INVITE server's Proceeding before its first response, when no
-    // linger timer can.
-    TimerRef linger_timer;
   };
 
   // inbound dispatch
