@@ -112,22 +112,23 @@ RequestHandle SipNode::start(Instant now, Message request, const Uri& next_hop, 
   const RequestHandle handle = next_handle_++;
   Outgoing& out = outgoing_.create(handle);
   out.handle = handle;
-  out.request = std::move(request);
   out.stateless = stateless;
   std::string error;
   auto where = locate::to_locate_request(next_hop, &error);
   if (!where) {
     ++counters_.location_failures;
-    fail_locally(now, out, 503, "Service Unavailable");
+    fail_locally(now, out, request, 503, "Service Unavailable");
     return handle;
   }
-  // A numeric TARGET needs no DNS (RFC 3263 §4.1, §4.2): no Locator to build.
+  // A numeric TARGET needs no DNS (RFC 3263 §4.1, §4.2): no Locator to
+  // build, and one target: the request goes to it from here.
   if (auto target = locate::Locator::numeric_target(*where, config_.locator)) {
     std::vector<locate::Target> targets;
     targets.push_back(std::move(*target));
-    located(now, out, std::move(targets));
+    located(now, out, std::move(targets), request);
     return handle;
   }
+  out.request = std::make_unique<Message>(std::move(request));
   out.locator = std::make_unique<locate::Locator>(std::move(*where), config_.locator, random_);
   advance_location(now, out);
   return handle;
@@ -139,7 +140,7 @@ void SipNode::cancel_request(Instant now, RequestHandle handle) {
   Outgoing& out = *found;
   if (out.txn == kNoTxn) {
     // Still locating: the INVITE never left, so end it here as the UAS would.
-    fail_locally(now, out, 487, "Request Terminated");
+    fail_locally(now, out, out.request ? *out.request : Message{}, 487, "Request Terminated");
     return;
   }
   // §9.1: a CANCEL must not be sent before a provisional response arrived.
@@ -182,12 +183,12 @@ void SipNode::advance_location(Instant now, Outgoing& out) {
       case locate::LocateState::Done: {
         std::vector<locate::Target> targets = out.locator->targets();
         out.locator.reset();  // its DNS knowledge is no longer needed
-        located(now, out, std::move(targets));
+        located(now, out, std::move(targets), *out.request);
         return;
       }
       case locate::LocateState::Failed:
         ++counters_.location_failures;
-        fail_locally(now, out, 503, "Service Unavailable");
+        fail_locally(now, out, *out.request, 503, "Service Unavailable");
         return;
       case locate::LocateState::Running:
         break;
@@ -205,41 +206,42 @@ void SipNode::advance_location(Instant now, Outgoing& out) {
   }
 }
 
-void SipNode::located(Instant now, Outgoing& out, std::vector<locate::Target> targets) {
+void SipNode::located(Instant now, Outgoing& out, std::vector<locate::Target> targets, Message& request) {
   ++counters_.requests_located;
   out.failover.emplace(order_by_recent_failures(now, std::move(targets)));
-  send_to_current(now, out);
+  send_to_current(now, out, request);
 }
 
-void SipNode::send_to_current(Instant now, Outgoing& out) {
+void SipNode::send_to_current(Instant now, Outgoing& out, Message& request) {
   while (const locate::Target* target = out.failover->current()) {
     const sip::Target where{target->transport, Endpoint{target->address, target->port}};
     if (out.stateless) {
-      stack_.send_stateless_request(now, std::move(out.request), where);
+      stack_.send_stateless_request(now, std::move(request), where);
       forget(out.handle);
       return;
     }
     // No target after this one: nothing will send the request again, so
     // the transaction takes it (send_request_from leaves it here on error,
     // for the local 503).  Otherwise it gets a copy.
-    SendResult sent = out.failover->remaining() == 1 ? stack_.send_request_from(now, out.request, where)
-                                                     : stack_.send_request(now, out.request, where);
+    const bool last = out.failover->remaining() == 1;
+    SendResult sent = last ? stack_.send_request_from(now, request, where) : stack_.send_request(now, request, where);
     if (sent.ok()) {
       out.txn = sent.txn;
       by_txn_.create(sent.txn) = out.handle;
+      if (last) out.request.reset();  // emptied by the move (`request` may be it)
       return;
     }
     ++counters_.failovers;
     remember_failure(now, *target);
     out.failover->fail_current(locate::TargetFailure::TransportError);
   }
-  fail_locally(now, out, 503, "Service Unavailable");
+  fail_locally(now, out, request, 503, "Service Unavailable");
 }
 
-void SipNode::fail_locally(Instant now, Outgoing& out, int code, std::string_view reason) {
+void SipNode::fail_locally(Instant now, Outgoing& out, const Message& request, int code, std::string_view reason) {
   const RequestHandle handle = out.handle;
   const bool stateless = out.stateless;
-  Message response = make_response(out.request, code, reason);
+  Message response = make_response(request, code, reason);  // before forget(): `request` may be out's
   forget(handle);  // `out` dangles from here
   if (stateless) return;
   // 503 stands for "no target could be reached" (RFC 3263 §4.3 exhausted, or
@@ -279,11 +281,12 @@ void SipNode::on_stack_response(Instant now, ResponseReceived&& received) {
     if (*failure != locate::TargetFailure::ServiceUnavailable && out.failover->current())
       remember_failure(now, *out.failover->current());
     out.failover->fail_current(*failure);
-    if (!out.failover->exhausted()) {
+    // (A target left means the request was kept: only the last one takes it.)
+    if (!out.failover->exhausted() && out.request) {
       ++counters_.failovers;
       out.txn = kNoTxn;
       out.provisional_seen = false;
-      send_to_current(now, out);
+      send_to_current(now, out, *out.request);
       return;
     }
   }

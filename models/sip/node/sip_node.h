@@ -101,17 +101,19 @@ class SipNode final : private TuContext {
  private:
   struct Outgoing {
     RequestHandle handle = kNoRequest;
-    // As the TU gave it (no Via of ours).  Kept while another target may
-    // still need it (§4.3 failover); the transaction to the last target
-    // takes it instead of a copy, leaving it empty here.
-    Message request;
-    bool stateless = false;
-    std::unique_ptr<locate::Locator> locator;  // only while DNS is needed (TARGET is a name)
-    std::optional<dns::LookupId> lookup;
-    std::optional<locate::Failover> failover;  // set once located
     TxnId txn = kNoTxn;
+    std::optional<dns::LookupId> lookup;
+    bool stateless = false;
     bool provisional_seen = false;
     bool cancel_wanted = false;
+    // As the TU gave it (no Via of ours), while it waits for DNS or another
+    // target may still need it (§4.3 failover); the transaction to the
+    // last target takes it.  A request to a numeric TARGET (one target, no
+    // DNS) goes straight to its transaction and is never kept here: an
+    // Outgoing stays two cache lines, read again cold at the final response.
+    std::unique_ptr<Message> request;
+    std::unique_ptr<locate::Locator> locator;  // only while DNS is needed (TARGET is a name)
+    std::optional<locate::Failover> failover;  // set once located
   };
 
   // TuContext
@@ -130,11 +132,12 @@ class SipNode final : private TuContext {
   // Drives a request's locator until it needs DNS or is done; sends when done.
   void advance_location(Instant now, Outgoing& out);
   // The request is located: fail over along `targets`, starting now.
-  void located(Instant now, Outgoing& out, std::vector<locate::Target> targets);
+  void located(Instant now, Outgoing& out, std::vector<locate::Target> targets, Message& request);
   // Sends to the failover's current target; on an immediate send error moves on.
-  void send_to_current(Instant now, Outgoing& out);
+  // `request` is out.request or, for a numeric TARGET, the caller's.
+  void send_to_current(Instant now, Outgoing& out, Message& request);
   // Delivers a locally made final response (408/487/503) and forgets `out`.
-  void fail_locally(Instant now, Outgoing& out, int code, std::string_view reason);
+  void fail_locally(Instant now, Outgoing& out, const Message& request, int code, std::string_view reason);
   void on_stack_response(Instant now, ResponseReceived&& response);
   void pump(Instant now);
   void drain_resolver(Instant now);
