@@ -40,7 +40,7 @@ class RecordingTu : public TransactionUser {
     if (answer_code_ && r.txn != kNoTxn) ctx->send_response(now, r.txn, make_response(r.request, answer_code_, {}, "totag"));
   }
   void on_response(Instant now, RequestHandle h, const Message& response, ResponseOrigin origin) override {
-    responses.push_back({now, h, response.status_code(), origin});
+    responses.push_back({now, h, response.status_code(), origin, std::string(response.call_id().value_or(""))});
   }
   void on_stray_response(Instant, const Message&) override {}
   void on_server_failure(Instant, TxnId, ServerFailure) override {}
@@ -51,6 +51,7 @@ class RecordingTu : public TransactionUser {
     RequestHandle handle;
     int code;
     ResponseOrigin origin;
+    std::string call_id;
   };
   TuContext* ctx = nullptr;
   std::vector<Message> requests;
@@ -216,6 +217,43 @@ TEST(SipNode, NumericTargetNeedsNoDns) {
   ASSERT_EQ(w.client_tu.responses.size(), 1u);
   EXPECT_EQ(w.client_tu.responses[0].code, 486);
   EXPECT_EQ(w.client_tu.responses[0].at, 20ms);
+}
+
+// A numeric TARGET's request goes straight to its transaction; when that
+// cannot even start (here the stack refuses a CSeq naming another method),
+// the local 503 is built from the request all the same.
+TEST(SipNode, NumericTargetThatCannotBeSentEndsInALocal503) {
+  World w;
+  Message request = options_to("sip:ivan@192.0.2.10");
+  request.set_header("CSeq", "1 INFO");
+  w.net.command("client", [&](TuContext& ctx) {
+    ctx.send_request(w.net.now(), request, *parse_uri("sip:ivan@192.0.2.10"));
+  });
+  w.net.run_for(1s);
+  ASSERT_EQ(w.client_tu.responses.size(), 1u);
+  EXPECT_EQ(w.client_tu.responses[0].code, 503);
+  EXPECT_EQ(w.client_tu.responses[0].origin, ResponseOrigin::TransportError);
+  EXPECT_EQ(w.client_tu.responses[0].call_id, "call-1@example.org");
+  EXPECT_EQ(w.client.counters().requests_located, 1u);
+  EXPECT_EQ(w.client.counters().failovers, 1u);
+  EXPECT_TRUE(w.net.sip_labels().empty());
+}
+
+// A request still waiting for DNS is kept by the node: cancelled then, it
+// ends in the 487 the UAS would have sent, built from it (§9.1).
+TEST(SipNode, CancelledWhileLocatingEndsInALocal487) {
+  World w;
+  RequestHandle handle = kNoRequest;
+  w.net.command("client", [&](TuContext& ctx) {
+    handle = ctx.send_request(w.net.now(), options_to("sip:bob@domain.ru"), *parse_uri("sip:bob@domain.ru"));
+    ctx.cancel_request(w.net.now(), handle);
+  });
+  w.net.run_for(10s);
+  ASSERT_EQ(w.client_tu.responses.size(), 1u);
+  EXPECT_EQ(w.client_tu.responses[0].handle, handle);
+  EXPECT_EQ(w.client_tu.responses[0].code, 487);
+  EXPECT_EQ(w.client_tu.responses[0].call_id, "call-1@example.org");
+  EXPECT_TRUE(w.net.sip_labels().empty());
 }
 
 // With tracing off (a driver without a trace sink) the node and its stack
