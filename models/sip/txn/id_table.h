@@ -2,9 +2,9 @@
 // in about the order they began (the stack's transactions: each lingers a
 // fixed Timer K or J after its last message).
 //
-// The table is a window of slots from the oldest live id on, so a lookup is
-// an index, not a hash; the objects live in slabs of 64, recycled through a
-// free list, so creating one costs no allocation once warm and objects
+// The table is a window of slots from the oldest live id on (PointerWindow),
+// so a lookup is an index, not a hash; the objects live in slabs of 64,
+// recycled through a free list, so creating one costs no allocation once warm and objects
 // created one after another lie next to each other in memory (a node with
 // thousands of transactions waiting for their timers touches them in
 // order).  A long-lived object only keeps the window open: 8 bytes per id
@@ -13,10 +13,12 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <deque>
+#include <limits>
 #include <memory>
 #include <new>
 #include <vector>
+
+#include "models/sip/txn/pointer_window.h"
 
 namespace siplab::sip {
 
@@ -27,8 +29,7 @@ class IdTable {
   IdTable(const IdTable&) = delete;
   IdTable& operator=(const IdTable&) = delete;
   ~IdTable() {
-    for (T* object : window_)
-      if (object) object->~T();
+    window_.for_each([](T& object) { object.~T(); });
   }
 
   // A default-initialized object for `id`, which must exceed every id
@@ -36,18 +37,13 @@ class IdTable {
   // initializers run, but the slot is not zero-filled first (a slot is
   // usually cold memory, and T may be several cache lines of it).
   T& create(uint64_t id) {
-    if (window_.empty()) base_ = id;
-    while (base_ + window_.size() < id) window_.push_back(nullptr);
     T* object = new (take_slot()) T;
-    window_.push_back(object);
+    *window_.slot(id, std::numeric_limits<uint64_t>::max()) = object;
     ++size_;
     return *object;
   }
 
-  T* find(uint64_t id) const {
-    if (id < base_ || id - base_ >= window_.size()) return nullptr;
-    return window_[id - base_];
-  }
+  T* find(uint64_t id) const { return window_.at(id); }
 
   // Destroys the object of `id` (if any).
   void erase(uint64_t id) {
@@ -55,12 +51,8 @@ class IdTable {
     if (!object) return;
     object->~T();
     free_.push_back(object);
-    window_[id - base_] = nullptr;
+    window_.clear(id);
     --size_;
-    while (!window_.empty() && !window_.front()) {
-      window_.pop_front();
-      ++base_;
-    }
   }
 
   std::size_t size() const { return size_; }
@@ -68,8 +60,7 @@ class IdTable {
   // Calls fn(object) for every live object, in id order.
   template <typename Fn>
   void for_each(Fn&& fn) const {
-    for (T* object : window_)
-      if (object) fn(*object);
+    window_.for_each(fn);
   }
 
  private:
@@ -91,8 +82,7 @@ class IdTable {
     return slabs_.back()->bytes[used_in_slab_++];
   }
 
-  std::deque<T*> window_;  // window_[i]: the object of id base_ + i, or null
-  uint64_t base_ = 0;
+  PointerWindow<T> window_;  // id → its object
   std::size_t size_ = 0;
   std::vector<std::unique_ptr<Slab>> slabs_;
   std::size_t used_in_slab_ = 0;

@@ -5,7 +5,7 @@
 // numbers are issued in increasing order, and client transactions end in
 // about the order they began (each lingers a fixed Timer K or D).  So the
 // index is a window of pointers by sequence number from the oldest indexed
-// one on, as IdTable is by id: an insert appends, a lookup is an index and
+// one on (PointerWindow, as IdTable is by id): an insert appends, a lookup is an index and
 // one key comparison, an erase clears a slot.  Eight transactions share a
 // cache line and nothing is ever rehashed.  The hash index it replaces
 // (with a hash by sequence number) took a cache line of its own per
@@ -25,12 +25,12 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <optional>
 #include <string_view>
 
 #include "models/sip/transport/branch.h"
 #include "models/sip/txn/key_index.h"
+#include "models/sip/txn/pointer_window.h"
 
 namespace siplab::sip {
 
@@ -40,7 +40,7 @@ class SequenceIndex {
   // The item indexed under `key`, or nullptr.
   T* find(std::string_view key) const {
     if (const auto sequence = sequence_of(key)) {
-      T* item = at(*sequence);
+      T* item = window_.at(*sequence);
       if (item && std::string_view(item->key) == key) return item;
     }
     return others_.find(key);
@@ -50,7 +50,7 @@ class SequenceIndex {
   bool insert(T* item) {
     const std::string_view key = item->key;
     const auto sequence = sequence_of(key);
-    T** slot = sequence ? slot_for(*sequence) : nullptr;
+    T** slot = sequence ? window_.slot(*sequence, kMaxGap) : nullptr;
     if (!slot || *slot) {
       if (slot && std::string_view((*slot)->key) == key) return false;
       return others_.insert(item);
@@ -62,19 +62,10 @@ class SequenceIndex {
   }
   // Removes `item`'s key when it maps to `item`; true when removed.
   bool erase(const T* item) {
-    if (const auto sequence = sequence_of(item->key)) {
-      if (*sequence >= base_ && *sequence - base_ < window_.size()) {
-        T*& slot = window_[*sequence - base_];
-        if (slot == item) {
-          slot = nullptr;
-          --in_window_;
-          while (!window_.empty() && !window_.front()) {
-            window_.pop_front();
-            ++base_;
-          }
-          return true;
-        }
-      }
+    if (const auto sequence = sequence_of(item->key); sequence && window_.at(*sequence) == item) {
+      window_.clear(*sequence);
+      --in_window_;
+      return true;
     }
     return others_.erase(item);
   }
@@ -82,7 +73,7 @@ class SequenceIndex {
   bool empty() const { return size() == 0; }
   // Slots from the oldest indexed number on (for tests: the window closes
   // behind the transactions that end).
-  std::size_t window_size() const { return window_.size(); }
+  std::size_t window_size() const { return window_.span(); }
 
  private:
   // How far past the window's end a new number may lie and still open
@@ -94,27 +85,7 @@ class SequenceIndex {
     if (newline == std::string_view::npos) return std::nullopt;
     return branch_sequence(key.substr(0, newline));
   }
-  T* at(uint64_t sequence) const {
-    if (sequence < base_ || sequence - base_ >= window_.size()) return nullptr;
-    return window_[sequence - base_];
-  }
-  // The slot of `sequence`, the window grown to hold it; nullptr when the
-  // number lies too far before or after the window.
-  T** slot_for(uint64_t sequence) {
-    if (window_.empty()) base_ = sequence;
-    if (sequence < base_) {
-      if (base_ - sequence > kMaxGap) return nullptr;
-      window_.insert(window_.begin(), base_ - sequence, nullptr);
-      base_ = sequence;
-    }
-    const uint64_t offset = sequence - base_;
-    if (offset >= window_.size() + kMaxGap) return nullptr;
-    if (offset >= window_.size()) window_.resize(offset + 1, nullptr);
-    return &window_[offset];
-  }
-
-  std::deque<T*> window_;  // window_[i]: the item of number base_ + i, or null
-  uint64_t base_ = 0;
+  PointerWindow<T> window_;  // sequence number → item
   std::size_t in_window_ = 0;
   KeyIndex<T> others_;
 };
